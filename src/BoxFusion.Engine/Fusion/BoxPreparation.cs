@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+
+namespace BoxFusion.Fusion
+{
+    /// <summary>
+    /// Turns one image's detections into clean boxes, as ensemble-boxes does before fusing:
+    /// skip low scores, swap reversed corners, clip to the image, drop empty boxes.
+    /// </summary>
+    internal static class BoxPreparation
+    {
+        public static void Prepare(IReadOnlyList<EnsembleEntry> entries, FusionContext context, double width, double height, FusionScratch scratch)
+        {
+            bool skipLowScores = context.Options.Method == FusionMethod.WBF || context.Options.Method == FusionMethod.NMW;
+            double skip = context.Options.SkipBoxThreshold;
+            bool clip = !double.IsNaN(width) && !double.IsNaN(height);
+            var boxes = scratch.Boxes;
+            int count = 0;
+            for (int i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                double weight = context.Weights[entry.Model];
+                if (weight == 0) continue; // a model weighted 0 contributes nothing
+                var d = entry.Detection;
+                double score = d.Score;
+                if (double.IsNaN(score) || (skipLowScores && score < skip)) continue;
+                double x1 = d.X, y1 = d.Y, x2 = d.X + d.Width, y2 = d.Y + d.Height;
+                if (!IsFinite(x1) || !IsFinite(y1) || !IsFinite(x2) || !IsFinite(y2)) continue;
+                if (x2 < x1) { double t = x1; x1 = x2; x2 = t; }
+                if (y2 < y1) { double t = y1; y1 = y2; y2 = t; }
+                if (clip)
+                {
+                    x1 = Clamp(x1, width); x2 = Clamp(x2, width);
+                    y1 = Clamp(y1, height); y2 = Clamp(y2, height);
+                }
+                if ((x2 - x1) * (y2 - y1) == 0) continue;
+                ref var b = ref boxes[count];
+                b.X1 = x1; b.Y1 = y1; b.X2 = x2; b.Y2 = y2;
+                b.Score = score;
+                b.Weight = weight;
+                b.WeightedScore = score * weight;
+                b.Category = d.CategoryId;
+                b.Model = entry.Model;
+                b.Order = i;
+                count++;
+            }
+            scratch.BoxCount = count;
+        }
+
+        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+
+        private static double Clamp(double v, double max) => v < 0 ? 0 : (v > max ? max : v);
+    }
+
+    /// <summary>Sort orders over prepared boxes. Categories form contiguous runs; ties fall back to input order.</summary>
+    internal sealed class ByCategoryThenScore : IComparer<PreparedBox>
+    {
+        private readonly bool agnostic;
+        public ByCategoryThenScore(bool agnostic) { this.agnostic = agnostic; }
+
+        public int Compare(PreparedBox a, PreparedBox b)
+        {
+            if (!agnostic && a.Category != b.Category) return a.Category < b.Category ? -1 : 1;
+            if (a.WeightedScore != b.WeightedScore) return a.WeightedScore > b.WeightedScore ? -1 : 1;
+            return a.Order.CompareTo(b.Order);
+        }
+    }
+
+    internal sealed class ByCategoryThenOrder : IComparer<PreparedBox>
+    {
+        private readonly bool agnostic;
+        public ByCategoryThenOrder(bool agnostic) { this.agnostic = agnostic; }
+
+        public int Compare(PreparedBox a, PreparedBox b)
+        {
+            if (!agnostic && a.Category != b.Category) return a.Category < b.Category ? -1 : 1;
+            return a.Order.CompareTo(b.Order);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace BoxFusion.Fusion
+{
+    /// <summary>What every image of one fusion run shares: options, models and their weights.</summary>
+    public sealed class FusionContext
+    {
+        private readonly ConcurrentDictionary<ulong, string[]> modelSets = new ConcurrentDictionary<ulong, string[]>();
+
+        /// <param name="weights">One weight per model, in model order; null means all 1.</param>
+        public FusionContext(FusionOptions options, IReadOnlyList<string> models, double[] weights)
+        {
+            Options = options ?? throw new ArgumentNullException(nameof(options));
+            options.Validate();
+            Models = models.ToArray();
+            int k = Models.Length;
+            if (weights != null && weights.Length != k)
+            {
+                throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                    "{0} weights were given for {1} models ({2}); give one weight per model, in the order the models first appear.",
+                    weights.Length, k, string.Join(", ", Models)), nameof(weights));
+            }
+            RawWeights = weights != null ? (double[])weights.Clone() : Enumerable.Repeat(1.0, k).ToArray();
+            for (int i = 0; i < k; i++)
+            {
+                double w = RawWeights[i];
+                if (double.IsNaN(w) || double.IsInfinity(w) || w < 0)
+                {
+                    throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
+                        "The weight of model '{0}' is {1}; weights must be finite and 0 or more.", Models[i], w), nameof(weights));
+                }
+            }
+            WeightSum = RawWeights.Sum();
+            WeightMax = k == 0 ? 1 : RawWeights.Max();
+            if (k > 0 && WeightSum == 0)
+            {
+                throw new ArgumentException("Every model has weight 0; at least one weight must be positive.", nameof(weights));
+            }
+            WeightsGiven = weights != null;
+            Weights = new double[k];
+            for (int i = 0; i < k; i++)
+            {
+                switch (options.Method)
+                {
+                    case FusionMethod.NMW: Weights[i] = RawWeights[i] / WeightMax; break;
+                    case FusionMethod.NMS:
+                    case FusionMethod.SoftNMS: Weights[i] = WeightsGiven ? RawWeights[i] / WeightSum : 1; break;
+                    default: Weights[i] = RawWeights[i]; break;
+                }
+            }
+            ActiveModelCount = RawWeights.Count(w => w > 0);
+            MethodName = options.Method.ToString();
+        }
+
+        public FusionOptions Options { get; }
+        public string[] Models { get; }
+        public int ModelCount => Models.Length;
+        /// <summary>Models with a positive weight: the electorate for voting.</summary>
+        public int ActiveModelCount { get; }
+        public double[] RawWeights { get; }
+        /// <summary>The weights each method multiplies scores by (normalised as ensemble-boxes does per method).</summary>
+        internal double[] Weights { get; }
+        public bool WeightsGiven { get; }
+        public double WeightSum { get; }
+        public double WeightMax { get; }
+        public string MethodName { get; }
+
+        /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
+        internal string[] ModelSet(ulong mask)
+        {
+            return modelSets.GetOrAdd(mask, m =>
+            {
+                var names = new List<string>();
+                for (int i = 0; i < Models.Length && i < 64; i++)
+                {
+                    if ((m & (1UL << i)) != 0) names.Add(Models[i]);
+                }
+                return names.ToArray();
+            });
+        }
+    }
+}

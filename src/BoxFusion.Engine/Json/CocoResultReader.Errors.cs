@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+
+namespace BoxFusion.Json
+{
+    // The failure paths of the reader: each names the file, the record and the byte.
+    public sealed partial class CocoResultReader
+    {
+        private long TokenPosition(ref Utf8JsonReader reader) => bufferOffset + start + reader.TokenStartIndex;
+
+        private static string Describe(JsonTokenType type)
+        {
+            switch (type)
+            {
+                case JsonTokenType.StartArray: return "a list";
+                case JsonTokenType.String: return "a string";
+                case JsonTokenType.Number: return "a number";
+                case JsonTokenType.True:
+                case JsonTokenType.False: return "a boolean";
+                case JsonTokenType.Null: return "null";
+                default: return type.ToString();
+            }
+        }
+
+        private bool IsWhitespace(int from, int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                byte b = buffer[i];
+                if (b != (byte)' ' && b != (byte)'\t' && b != (byte)'\r' && b != (byte)'\n') return false;
+            }
+            return true;
+        }
+
+        /// <summary>After the closing bracket only whitespace may follow.</summary>
+        private void CheckNothingFollows()
+        {
+            while (true)
+            {
+                if (!IsWhitespace(start, end))
+                {
+                    int at = start;
+                    while (IsWhitespace(at, at + 1)) at++;
+                    throw new ResultFileException(ResultFileProblem.TrailingContent, Path, bufferOffset + at, -1,
+                        "unexpected content after the end of the list of detections.");
+                }
+                start = end;
+                if (eof) return;
+                Fill();
+            }
+        }
+
+        /// <summary>Turns a JsonException into a file error, recognising truncation and Python's NaN/Infinity.</summary>
+        private ResultFileException Malformed(JsonException e, long consumed)
+        {
+            int at = start + (int)consumed;
+            while (at < end && (IsWhitespace(at, at + 1) || buffer[at] == (byte)',' || buffer[at] == (byte)':')) at++;
+            long position = bufferOffset + at;
+            long rec = begun ? recordIndex : -1;
+            if (at >= end && eof)
+            {
+                return new ResultFileException(ResultFileProblem.Truncated, Path, position, rec,
+                    "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).", e);
+            }
+            string token = Encoding.UTF8.GetString(buffer, at, Math.Min(12, end - at));
+            foreach (var word in new[] { "NaN", "Infinity", "-Infinity" })
+            {
+                if (token.StartsWith(word, StringComparison.Ordinal))
+                {
+                    return new ResultFileException(ResultFileProblem.NonFiniteNumber, Path, position, rec,
+                        "the value " + word + " is not a JSON number (Python's json writes it for a nan or inf score, e.g. from a diverged model); remove or fix that record.", e);
+                }
+            }
+            if (!begun && bufferOffset + start <= 3)
+            {
+                return new ResultFileException(ResultFileProblem.NotJson, Path, position, -1,
+                    "this is not a JSON file (it starts with '" + Printable(token) + "'); expected a JSON list of detections.", e);
+            }
+            return new ResultFileException(ResultFileProblem.NotJson, Path, position, rec,
+                "invalid JSON near '" + Printable(token) + "'.", e);
+        }
+
+        private static string Printable(string s)
+        {
+            var sb = new StringBuilder();
+            foreach (char c in s) sb.Append(char.IsControl(c) || c == '\uFFFD' ? '?' : c);
+            return sb.ToString();
+        }
+
+        /// <summary>The top level is not a list: say so, and name the keys that hold lists (e.g. a ground-truth file's 'annotations').</summary>
+        private ResultFileException NotAList(string found, Utf8JsonReader reader)
+        {
+            long position = TokenPosition(ref reader);
+            string detail = "the file holds " + found + ", but a COCO results file is a JSON list of detections.";
+            if (found == "a JSON object")
+            {
+                var keys = ListKeys();
+                if (keys.Count > 0)
+                {
+                    detail += " Its key" + (keys.Count == 1 ? " '" : "s '") + string.Join("', '", keys) + (keys.Count == 1 ? "' holds a list" : "' hold lists") +
+                        (keys.Contains("annotations") ? "; this looks like a COCO ground-truth (annotations) file, not a results file." : ".");
+                }
+            }
+            return new ResultFileException(ResultFileProblem.NotAList, Path, position, -1, detail);
+        }
+
+        /// <summary>Top-level keys whose values are lists, read by streaming through the rest of the file.</summary>
+        private List<string> ListKeys()
+        {
+            var keys = new List<string>();
+            try
+            {
+                var scanState = default(JsonReaderState);
+                while (true)
+                {
+                    var r = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, start, end - start), eof, scanState);
+                    bool more = false;
+                    while (true)
+                    {
+                        long before = r.BytesConsumed;
+                        var saved = r.CurrentState;
+                        if (!r.Read()) { more = true; break; }
+                        if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 1)
+                        {
+                            string name = r.GetString();
+                            if (!r.Read()) { start += (int)before; scanState = saved; more = true; goto refill; }
+                            if (r.TokenType == JsonTokenType.StartArray) keys.Add(name);
+                            if (!r.TrySkip()) { start += (int)before; scanState = saved; more = true; goto refill; }
+                        }
+                        else if (r.TokenType == JsonTokenType.EndObject && r.CurrentDepth == 0) return keys;
+                    }
+                    start += (int)r.BytesConsumed;
+                    scanState = r.CurrentState;
+                refill:
+                    if (!more || eof) return keys;
+                    Fill();
+                }
+            }
+            catch (JsonException)
+            {
+                return keys;
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace BoxFusion.Json
+{
+    /// <summary>
+    /// Streams a COCO results file (a JSON list of {image_id, category_id, bbox, score}) into detections,
+    /// with Utf8JsonReader over a refilled buffer: memory stays flat whatever the file size.
+    /// A malformed file throws <see cref="ResultFileException"/>; a malformed record is skipped and counted in <see cref="Skipped"/>.
+    /// </summary>
+    public sealed partial class CocoResultReader : IDisposable
+    {
+        private const int InitialBufferSize = 1 << 20;
+        private readonly Stream stream;
+        private readonly bool ownsStream;
+        private byte[] buffer = new byte[InitialBufferSize];
+        private int start, end;
+        private long bufferOffset;
+        private bool eof, begun, finished;
+        private JsonReaderState state;
+        private long recordIndex;
+        private readonly RecordParser record;
+
+        public CocoResultReader(string path, string model)
+            : this(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan), path, model, ownsStream: true)
+        {
+        }
+
+        public CocoResultReader(Stream stream, string displayPath, string model, bool ownsStream = false)
+        {
+            this.stream = stream ?? throw new ArgumentNullException(nameof(stream));
+            this.ownsStream = ownsStream;
+            Path = displayPath;
+            Model = model;
+            record = new RecordParser(model);
+        }
+
+        public string Path { get; }
+        public string Model { get; }
+        public SkippedRecords Skipped { get; } = new SkippedRecords();
+        /// <summary>Records kept although their score is above 1 (fused output of WBF with overflow does that).</summary>
+        public long ScoresAboveOne => record.ScoresAboveOne;
+        public long FirstScoreAboveOne => record.FirstScoreAboveOne;
+        /// <summary>Records seen so far, good or skipped.</summary>
+        public long RecordCount => recordIndex;
+        /// <summary>Bytes of the file consumed so far (for progress).</summary>
+        public long Position => bufferOffset + start;
+        public long Length => stream.CanSeek ? stream.Length : -1;
+
+        /// <summary>Reads every good record of the file.</summary>
+        public IEnumerable<Detection> ReadAll()
+        {
+            while (TryRead(out var d)) yield return d;
+        }
+
+        public bool TryRead(out Detection detection)
+        {
+            while (!finished)
+            {
+                switch (Step(out detection))
+                {
+                    case StepResult.Record: return true;
+                    case StepResult.NeedMore: Fill(); break;
+                    case StepResult.EndOfList: finished = true; CheckNothingFollows(); break;
+                }
+            }
+            detection = null;
+            return false;
+        }
+
+        private enum StepResult { Record, Skipped, Progress, NeedMore, EndOfList }
+
+        private StepResult Step(out Detection detection)
+        {
+            detection = null;
+            if (!begun && end == start && !eof) return StepResult.NeedMore;
+            if (!begun) SkipByteOrderMark();
+            var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, start, end - start), eof, state);
+            try
+            {
+                if (!reader.Read()) return NeedMoreOrFail(ref reader);
+                if (!begun)
+                {
+                    if (reader.TokenType == JsonTokenType.StartObject) throw NotAList("a JSON object", reader);
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                        throw NotAList("a single " + reader.TokenType + " value", reader);
+                    begun = true;
+                    Commit(ref reader);
+                    return StepResult.Progress;
+                }
+                if (reader.TokenType == JsonTokenType.EndArray)
+                {
+                    Commit(ref reader);
+                    return StepResult.EndOfList;
+                }
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    throw new ResultFileException(ResultFileProblem.RecordNotAnObject, Path, TokenPosition(ref reader), recordIndex,
+                        "a record must be a JSON object {\"image_id\", \"category_id\", \"bbox\", \"score\"}; found " + Describe(reader.TokenType) + ".");
+                }
+                var outcome = record.Parse(ref reader, recordIndex, Skipped, out detection);
+                if (outcome == RecordParser.Outcome.NeedMore) return NeedMoreOrFail(ref reader);
+                Commit(ref reader);
+                recordIndex++;
+                return outcome == RecordParser.Outcome.Good ? StepResult.Record : StepResult.Skipped;
+            }
+            catch (JsonException e)
+            {
+                throw Malformed(e, reader.BytesConsumed);
+            }
+        }
+
+        private StepResult NeedMoreOrFail(ref Utf8JsonReader reader)
+        {
+            if (!eof) return StepResult.NeedMore;
+            if (!begun && end - start == 0 || IsWhitespace(start, end) && !begun)
+                throw new ResultFileException(ResultFileProblem.FileEmpty, Path, bufferOffset + end, -1, "the file is empty; expected a JSON list of detections.");
+            throw new ResultFileException(ResultFileProblem.Truncated, Path, bufferOffset + end, begun ? recordIndex : -1,
+                "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).");
+        }
+
+        private void Commit(ref Utf8JsonReader reader)
+        {
+            start += (int)reader.BytesConsumed;
+            state = reader.CurrentState;
+        }
+
+        private void SkipByteOrderMark()
+        {
+            if (bufferOffset == 0 && start == 0 && end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF) start = 3;
+        }
+
+        /// <summary>Moves the unread tail to the front (growing the buffer if one record fills it) and reads more.</summary>
+        private void Fill()
+        {
+            if (eof) return;
+            int unread = end - start;
+            if (start == 0 && end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            else if (start > 0)
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, unread);
+                bufferOffset += start;
+                start = 0;
+                end = unread;
+            }
+            while (end < buffer.Length)
+            {
+                int n = stream.Read(buffer, end, buffer.Length - end);
+                if (n == 0) { eof = true; break; }
+                end += n;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (ownsStream) stream.Dispose();
+        }
+    }
+}
