@@ -1,0 +1,141 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the BoxFusion module.
+.DESCRIPTION
+    Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files).
+    Test       builds, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
+    Demo       builds and runs the main job on the sample data in tests/data/sample.
+    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
+    Fuzz       builds and runs the long fuzz test of bad input.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Fuzz')]
+    [string] $Task = 'Build',
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+    # Benchmark: images in the main set, and whether to run the scaling series too.
+    [int] $Images = 5000,
+    [switch] $Scaling,
+    # Fuzz: number of mutated files.
+    [int] $FuzzCases = 20000
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleDir = Join-Path $out 'BoxFusion'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Native([string] $what, [scriptblock] $command) {
+    & $command
+    if ($LASTEXITCODE -ne 0) { throw "$what failed (exit code $LASTEXITCODE)." }
+}
+
+# The pwsh running this script, so child processes use the same PowerShell.
+function Get-PwshCommand {
+    $exe = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($exe, $dll) }
+    return @($exe)
+}
+
+function Invoke-Build {
+    Write-Host "Building BoxFusion ($Configuration)..." -ForegroundColor Cyan
+    $publish = Join-Path $out 'publish'
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/BoxFusion/BoxFusion.csproj') -c $Configuration -o $publish --nologo -v quiet }
+    if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
+    $null = New-Item -ItemType Directory $moduleDir
+    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $moduleDir
+    Copy-Item (Join-Path $root 'BoxFusion.psd1') $moduleDir
+    Get-ChildItem (Join-Path $root 'src/BoxFusion') -Filter *.ps1xml | Copy-Item -Destination $moduleDir
+    $help = Join-Path $root 'src/BoxFusion/en-US'
+    if (Test-Path $help) { Copy-Item $help -Destination $moduleDir -Recurse }
+    Write-Host "Module ready: $moduleDir" -ForegroundColor Green
+}
+
+function Restore-Pester {
+    $packages = Join-Path $out 'packages'
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) {
+        Invoke-Native 'Pester restore' { dotnet restore (Join-Path $root 'tests/Pester/restore/Pester.Restore.csproj') --packages $packages --nologo -v quiet }
+    }
+    return $pester
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Write-Host 'Engine tests (xunit)...' -ForegroundColor Cyan
+    $xunitLog = dotnet test (Join-Path $root 'tests/BoxFusion.Engine.Tests/BoxFusion.Engine.Tests.csproj') -c $Configuration --nologo 2>&1
+    $xunitExit = $LASTEXITCODE
+    $xunitLog | ForEach-Object { "$_" } | Where-Object { $_ -match 'Failed |Passed!|Failed!|error|\[FAIL\]' } | Write-Host
+    $xunitPassed = 0; $xunitFailed = 0
+    foreach ($line in $xunitLog) {
+        if ("$line" -match 'Failed:\s*(\d+),\s*Passed:\s*(\d+)') { $xunitFailed += [int]$Matches[1]; $xunitPassed += [int]$Matches[2] }
+    }
+    if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1; Write-Host ($xunitLog | Select-Object -Last 30 | Out-String) }
+
+    Write-Host 'Cmdlet tests (Pester, in a child pwsh importing out/BoxFusion)...' -ForegroundColor Cyan
+    $pester = Restore-Pester
+    $resultFile = Join-Path $out 'pester-result.json'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $root 'tests/Pester')'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Normal'
+`$result = Invoke-Pester -Configuration `$config
+@{ Passed = `$result.PassedCount; Failed = `$result.FailedCount + `$result.FailedBlocksCount + `$result.FailedContainersCount } | ConvertTo-Json | Set-Content '$resultFile'
+"@
+    if (Test-Path $resultFile) { Remove-Item $resultFile }
+    $pwsh = Get-PwshCommand
+    $env:BOXFUSION_MODULE = $moduleDir
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+    $pesterPassed = 0; $pesterFailed = 1
+    if (Test-Path $resultFile) {
+        $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+        $pesterPassed = $r.Passed; $pesterFailed = $r.Failed
+    }
+    Write-Host ''
+    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed"
+    Write-Host "pester: $pesterPassed passed, $pesterFailed failed"
+    Write-Host "total: $($xunitPassed + $pesterPassed) passed, $($xunitFailed + $pesterFailed) failed"
+    if ($xunitFailed + $pesterFailed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1') -ModulePath $moduleDir
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Benchmark {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    $arguments = @('-ModulePath', $moduleDir, '-Images', $Images)
+    if ($Scaling) { $arguments += '-Scaling' }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Benchmark.ps1') @arguments
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Fuzz {
+    Invoke-Build
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Benchmark' { Invoke-Benchmark }
+    'Fuzz' { Invoke-Fuzz }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace BoxFusion.Coco
+{
+    /// <summary>
+    /// A <see cref="Utf8JsonReader"/> over a <see cref="Stream"/>: reads into a byte buffer and refills
+    /// it (keeping the unconsumed tail, growing the buffer when one token does not fit) as tokens run out.
+    /// Skips a leading UTF-8 BOM. Use it through a local variable or by ref.
+    /// </summary>
+    internal ref struct JsonStreamReader
+    {
+        private readonly Stream stream;
+        private byte[] buffer;
+        private int length;
+        private bool finalBlock;
+        private long bufferOffset;   // absolute file position of buffer[0]
+        private Utf8JsonReader reader;
+
+        public JsonStreamReader(Stream stream, int bufferSize = 1 << 16)
+        {
+            this.stream = stream;
+            buffer = new byte[Math.Max(bufferSize, 16)];
+            length = 0;
+            finalBlock = false;
+            bufferOffset = 0;
+            Fill();
+            int start = 0;
+            if (length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
+                start = 3;
+            if (start > 0)
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, length - start);
+                length -= start;
+                bufferOffset = start;
+            }
+            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, default(JsonReaderState));
+        }
+
+        public JsonTokenType TokenType => reader.TokenType;
+
+        /// <summary>Absolute file position of the current token's start.</summary>
+        public long TokenPosition => bufferOffset + reader.TokenStartIndex;
+
+        /// <summary>Absolute file position just past what has been consumed.</summary>
+        public long ConsumedPosition => bufferOffset + reader.BytesConsumed;
+
+        public int CurrentDepth => reader.CurrentDepth;
+
+        /// <summary>True when the whole file has been read and little of it is left unconsumed (a truncation is likely).</summary>
+        public bool NearEndOfFile => finalBlock && length - reader.BytesConsumed < 1024;
+
+        public bool Read()
+        {
+            while (!reader.Read())
+            {
+                if (finalBlock) return false;
+                Refill();
+            }
+            return true;
+        }
+
+        /// <summary>Skips the current value (the one after a property name, or a whole object/array).</summary>
+        public void Skip()
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!Read()) return;
+            }
+            if (reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.StartArray)
+                return;
+            // Fast path: the whole value is already in the buffer.
+            if (reader.TrySkip()) return;
+            int depth = reader.CurrentDepth;
+            do
+            {
+                if (!Read()) return;
+            }
+            while (reader.CurrentDepth > depth);
+        }
+
+        public bool ValueTextEquals(ReadOnlySpan<byte> text) => reader.ValueTextEquals(text);
+        public string GetString() => reader.GetString();
+        public bool TryGetDouble(out double value) => reader.TryGetDouble(out value);
+        public bool TryGetInt64(out long value) => reader.TryGetInt64(out value);
+        public bool TryGetInt32(out int value) => reader.TryGetInt32(out value);
+
+        private void Refill()
+        {
+            int consumed = (int)reader.BytesConsumed;
+            var state = reader.CurrentState;
+            int remaining = length - consumed;
+            if (consumed == 0 && remaining == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+            else if (consumed > 0)
+            {
+                Buffer.BlockCopy(buffer, consumed, buffer, 0, remaining);
+                bufferOffset += consumed;
+            }
+            length = remaining;
+            Fill();
+            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, state);
+        }
+
+        private void Fill()
+        {
+            while (length < buffer.Length)
+            {
+                int n = stream.Read(buffer, length, buffer.Length - length);
+                if (n <= 0)
+                {
+                    finalBlock = true;
+                    return;
+                }
+                length += n;
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>Reads COCO results files (JSON lists of {image_id, category_id, bbox, score}) as typed detections.</summary>
+    [Cmdlet(VerbsData.Import, "Detection", DefaultParameterSetName = PathSet)]
+    [Alias("Import-Detections")]
+    [OutputType(typeof(Detection))]
+    public sealed class ImportDetectionCommand : PSCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private ResultFileImport import;
+        private int fileNumber;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>Model names: one per file in order, or one for all. Default: each file's base name.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string[] Model { get; set; }
+
+        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            foreach (var file in files)
+            {
+                string model = ModelFor(fileNumber, file);
+                fileNumber++;
+                import.Read(file, model, WriteObject, fileNumber, fileNumber + files.Count - 1);
+            }
+        }
+
+        private string ModelFor(int index, string file)
+        {
+            if (Model == null || Model.Length == 0) return ResultFileImport.ModelNameOf(file);
+            if (Model.Length == 1) return Model[0];
+            if (index < Model.Length) return Model[index];
+            ThrowTerminatingError(Errors.InvalidArgument("ModelCountMismatch", "Model", Model,
+                string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "{0} model names were given but more files were found; give one name per file, or one for all.", Model.Length)));
+            return null;
+        }
+
+        protected override void EndProcessing() => import.Complete();
+
+        protected override void StopProcessing()
+        {
+            if (import != null) import.Stopping = true;
+        }
+    }
+}

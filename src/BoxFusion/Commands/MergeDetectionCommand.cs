@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using BoxFusion.Fusion;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>Fuses the detections of several models per image: WBF, NMS, Soft-NMS or NMW.</summary>
+    [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
+    [Alias("Merge-Detections")]
+    [OutputType(typeof(Detection))]
+    public sealed class MergeDetectionCommand : PSCmdlet
+    {
+        private const string InputSet = "InputObject";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private ResultFileImport import;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [AllowNull]
+        public Detection InputObject { get; set; }
+
+        /// <summary>Results files to read directly, one model per file (faster than piping Import-Detection).</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        [Parameter]
+        public FusionMethod Method { get; set; } = FusionMethod.WBF;
+
+        /// <summary>Boxes overlapping more than this are fused (or suppressed). Default: 0.55 for WBF and NMW, 0.5 for NMS and SoftNMS.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        [Alias("IouThr")]
+        public double IouThreshold { get; set; }
+
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        [Alias("SkipBoxThr")]
+        public double SkipBoxThreshold { get; set; }
+
+        [Parameter]
+        [Alias("ConfType")]
+        public ConfidenceType ConfidenceType { get; set; } = ConfidenceType.Avg;
+
+        [Parameter]
+        public SwitchParameter AllowOverflow { get; set; }
+
+        /// <summary>Per-model weights: a list in model order, or a hashtable @{ model = weight } (unnamed models get 1).</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(ModelNameCompleter))]
+        public object Weight { get; set; }
+
+        /// <summary>Image sizes for clipping boxes to their image: a COCO annotations file or its 'images' records.</summary>
+        [Parameter]
+        public object ImageInfo { get; set; }
+
+        [Parameter]
+        public SoftNmsFunction SoftNmsFunction { get; set; } = SoftNmsFunction.Gaussian;
+
+        [Parameter]
+        [ValidateRange(1e-9, double.MaxValue)]
+        public double Sigma { get; set; } = 0.5;
+
+        [Parameter]
+        [ValidateRange(0.0, 1.0)]
+        public double ScoreThreshold { get; set; } = 0.001;
+
+        [Parameter]
+        public SwitchParameter ClassAgnostic { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxDetectionsPerImage { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MinVotes { get; set; } = 1;
+
+        [Parameter]
+        public VotingRule Voting { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 1024)]
+        public int ThrottleLimit { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MinVotes)) && MyInvocation.BoundParameters.ContainsKey(nameof(Voting)))
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
+            }
+            import = new ResultFileImport(this, 1);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputSet)
+            {
+                if (InputObject == null) return;
+                if (InputObject.ImageId == null)
+                {
+                    WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be merged: " + InputObject));
+                    return;
+                }
+                ensemble.Add(InputObject);
+                return;
+            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            for (int i = 0; i < files.Count; i++)
+            {
+                import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), ensemble.Add, i + 1, files.Count);
+            }
+            import.Complete();
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ensemble.ImageCount == 0) return;
+            FusionContext context = CreateContext();
+            SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
+            Detection[][] fused = Fuse(context, widths, heights);
+            if (fused == null) return;
+            int above = 0;
+            for (int i = 0; i < fused.Length; i++)
+            {
+                if (unknown != null && unknown[i]) continue;
+                foreach (var d in fused[i])
+                {
+                    if (d.Score > 1) above++;
+                    WriteObject(d);
+                }
+            }
+            if (above > 0 && !context.Options.AllowOverflow)
+            {
+                WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "{0} fused scores are above 1: WBF with -ConfidenceType Avg and unequal weights can do that (as ensemble-boxes does). Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].", above));
+            }
+        }
+
+        private FusionContext CreateContext()
+        {
+            var bound = MyInvocation.BoundParameters;
+            var options = new FusionOptions
+            {
+                Method = Method,
+                IouThreshold = bound.ContainsKey(nameof(IouThreshold)) ? IouThreshold : (Method == FusionMethod.NMS || Method == FusionMethod.SoftNMS ? 0.5 : 0.55),
+                SkipBoxThreshold = SkipBoxThreshold,
+                ConfidenceType = ConfidenceType,
+                AllowOverflow = AllowOverflow.IsPresent,
+                SoftNmsFunction = SoftNmsFunction,
+                Sigma = Sigma,
+                ScoreThreshold = ScoreThreshold,
+                ClassAgnostic = ClassAgnostic.IsPresent,
+                MaxDetectionsPerImage = MaxDetectionsPerImage,
+                MaxDegreeOfParallelism = ThrottleLimit,
+            };
+            try
+            {
+                var weights = WeightResolver.Resolve(Weight, ensemble.Models);
+                var context = new FusionContext(options, ensemble.Models, weights);
+                options.MinVotes = bound.ContainsKey(nameof(Voting)) ? Voting.MinVotes(context.ActiveModelCount) : MinVotes;
+                WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}: {1} detections of {2} images from {3} models ({4}).",
+                    Method, ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
+                return context;
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("InvalidWeight", "Weight", Weight, e.Message));
+                return null;
+            }
+        }
+
+        /// <summary>Image sizes from -ImageInfo; images it lacks are reported and left out.</summary>
+        private void SizesFor(out double[] widths, out double[] heights, out bool[] unknown)
+        {
+            widths = heights = null;
+            unknown = null;
+            if (ImageInfo == null) return;
+            var info = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
+            int n = ensemble.ImageCount;
+            widths = new double[n];
+            heights = new double[n];
+            unknown = new bool[n];
+            for (int i = 0; i < n; i++)
+            {
+                if (info.TryFindImage(ensemble.ImageIds[i], out var image))
+                {
+                    widths[i] = image.Width;
+                    heights[i] = image.Height;
+                    continue;
+                }
+                unknown[i] = true;
+                widths[i] = heights[i] = double.NaN;
+                WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, ensemble.ImageIds[i],
+                    "Image " + ImageIds.Describe(ensemble.ImageIds[i]) + " is not in the -ImageInfo images" + (info.Path != null ? " of '" + info.Path + "'" : "") +
+                    "; its detections were left out (a challenge server rejects results for unknown images)."));
+            }
+        }
+
+        /// <summary>Fuses on worker threads while this thread reports progress; Ctrl+C cancels promptly.</summary>
+        private Detection[][] Fuse(FusionContext context, double[] widths, double[] heights)
+        {
+            var done = new StrongBox<int>();
+            var work = Task.Run(() => FusionEngine.FuseAll(ensemble, context, widths, heights, cancel.Token, done));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            bool reported = false;
+            while (!work.Wait(200))
+            {
+                if (clock.ElapsedMilliseconds < 500) continue;
+                reported = true;
+                WriteProgress(new ProgressRecord(2, "Merging detections (" + Method + ")",
+                    string.Format(CultureInfo.InvariantCulture, "{0} of {1} images", Volatile.Read(ref done.Value), ensemble.ImageCount))
+                {
+                    PercentComplete = (int)(100L * Volatile.Read(ref done.Value) / ensemble.ImageCount),
+                });
+            }
+            if (reported) WriteProgress(new ProgressRecord(2, "Merging detections (" + Method + ")", "Done") { RecordType = ProgressRecordType.Completed });
+            try
+            {
+                return work.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            cancel.Cancel();
+            if (import != null) import.Stopping = true;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>
+    /// Completes -Weight with a hashtable of the model names the shell can know: the files named in the same
+    /// pipeline (Import-Detection's paths, or Merge-Detection -Path), as @{ yolox = 1; cascade = 1 }.
+    /// </summary>
+    public sealed class ModelNameCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var names = new List<string>();
+            var pipeline = commandAst?.Parent as PipelineAst;
+            var commands = pipeline != null ? pipeline.PipelineElements.OfType<CommandAst>() : new[] { commandAst };
+            foreach (var command in commands)
+            {
+                if (command == null) continue;
+                string name = command.GetCommandName() ?? "";
+                bool reader = name.StartsWith("Import-Detection", StringComparison.OrdinalIgnoreCase)
+                    || name.StartsWith("Merge-Detection", StringComparison.OrdinalIgnoreCase)
+                    || name.StartsWith("Optimize-Fusion", StringComparison.OrdinalIgnoreCase);
+                if (!reader) continue;
+                foreach (var path in PathArguments(command)) names.AddRange(ModelNames(path));
+            }
+            names = names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (names.Count == 0) yield break;
+            string table = "@{ " + string.Join("; ", names.Select(n => Quote(n) + " = 1")) + " }";
+            yield return new CompletionResult(table, table, CompletionResultType.ParameterValue, "One weight per model");
+            yield return new CompletionResult(string.Join(",", names.Select(_ => "1")), "1 per model (" + string.Join(", ", names) + ")",
+                CompletionResultType.ParameterValue, "Weights in model order: " + string.Join(", ", names));
+        }
+
+        private static string Quote(string name) =>
+            name.All(c => char.IsLetterOrDigit(c) || c == '_') && !char.IsDigit(name[0]) ? name : "'" + name.Replace("'", "''") + "'";
+
+        /// <summary>String arguments of a command that look like its paths (positional or -Path/-LiteralPath).</summary>
+        private static IEnumerable<string> PathArguments(CommandAst command)
+        {
+            var elements = command.CommandElements;
+            for (int i = 1; i < elements.Count; i++)
+            {
+                if (elements[i] is CommandParameterAst p)
+                {
+                    bool isPath = p.ParameterName.StartsWith("P", StringComparison.OrdinalIgnoreCase) || p.ParameterName.StartsWith("L", StringComparison.OrdinalIgnoreCase);
+                    if (!isPath) i++; // skip that parameter's value
+                    continue;
+                }
+                foreach (var s in Strings(elements[i])) yield return s;
+            }
+        }
+
+        private static IEnumerable<string> Strings(Ast ast)
+        {
+            switch (ast)
+            {
+                case StringConstantExpressionAst s: yield return s.Value; break;
+                case ExpandableStringExpressionAst e: yield return e.Value; break;
+                case ArrayLiteralAst a:
+                    foreach (var element in a.Elements) foreach (var s in Strings(element)) yield return s;
+                    break;
+            }
+        }
+
+        private static IEnumerable<string> ModelNames(string path)
+        {
+            if (WildcardPattern.ContainsWildcardCharacters(path))
+            {
+                string dir = Path.GetDirectoryName(path);
+                string pattern = Path.GetFileName(path);
+                string full = string.IsNullOrEmpty(dir) ? Directory.GetCurrentDirectory() : dir;
+                if (!Directory.Exists(full)) yield break;
+                var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
+                foreach (var file in Directory.EnumerateFiles(full).Where(f => matcher.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal))
+                    yield return Path.GetFileNameWithoutExtension(file);
+                yield break;
+            }
+            yield return Path.GetFileNameWithoutExtension(path);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using BoxFusion.Json;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>
+    /// Reads COCO results files for a cmdlet: progress while reading, one ErrorRecord per bad file,
+    /// one warning per kind of skipped record (with a count), and prompt stops.
+    /// </summary>
+    internal sealed class ResultFileImport
+    {
+        private readonly PSCmdlet cmdlet;
+        private readonly int activityId;
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+        private long lastReport = -1;
+
+        public ResultFileImport(PSCmdlet cmdlet, int activityId)
+        {
+            this.cmdlet = cmdlet;
+            this.activityId = activityId;
+        }
+
+        public volatile bool Stopping;
+
+        /// <summary>Reads one file, handing each good detection to <paramref name="accept"/>. Returns false if the file failed.</summary>
+        public bool Read(string path, string model, Action<Detection> accept, int fileNumber = 1, int fileCount = 1)
+        {
+            try
+            {
+                using (var reader = new CocoResultReader(path, model))
+                {
+                    long length = reader.Length;
+                    int tick = 0;
+                    while (reader.TryRead(out var detection))
+                    {
+                        accept(detection);
+                        if ((++tick & 0x3FFF) == 0)
+                        {
+                            if (Stopping) throw new PipelineStoppedException();
+                            Report(path, reader.Position, length, fileNumber, fileCount);
+                        }
+                    }
+                    foreach (var line in reader.Skipped.Describe(path)) cmdlet.WriteWarning(line);
+                    if (reader.ScoresAboveOne > 0)
+                    {
+                        cmdlet.WriteWarning(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                            "'{0}': {1} records have a score above 1 (first: record {2}); they were kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores.",
+                            path, reader.ScoresAboveOne, reader.FirstScoreAboveOne));
+                    }
+                    cmdlet.WriteVerbose(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                        "Read {0} records from '{1}' as model '{2}' ({3} skipped).", reader.RecordCount, path, model, reader.Skipped.Total));
+                }
+                return true;
+            }
+            catch (ResultFileException e)
+            {
+                cmdlet.WriteError(Errors.Create("ResultFile" + e.Problem, ErrorCategory.InvalidData, path, e.Message, e));
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                cmdlet.WriteError(Errors.Create("FileAccessDenied", ErrorCategory.PermissionDenied, path, "Cannot read '" + path + "': " + e.Message, e));
+            }
+            catch (IOException e) when (!(e is FileNotFoundException))
+            {
+                cmdlet.WriteError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "Cannot read '" + path + "': " + e.Message, e));
+            }
+            catch (FileNotFoundException)
+            {
+                cmdlet.WriteError(Errors.FileNotFound(path));
+            }
+            return false;
+        }
+
+        private void Report(string path, long position, long length, int fileNumber, int fileCount)
+        {
+            long now = clock.ElapsedMilliseconds;
+            if (now < 500 || now - lastReport < 250) return;
+            lastReport = now;
+            var record = new ProgressRecord(activityId, "Reading detections",
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, "File {0} of {1}: {2}", fileNumber, fileCount, Path.GetFileName(path)));
+            if (length > 0) record.PercentComplete = (int)Math.Min(100, position * 100 / length);
+            cmdlet.WriteProgress(record);
+        }
+
+        public void Complete()
+        {
+            if (lastReport < 0) return;
+            cmdlet.WriteProgress(new ProgressRecord(activityId, "Reading detections", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        /// <summary>The model name for a file: its base name (yolox.json -> yolox).</summary>
+        public static string ModelNameOf(string path) => Path.GetFileNameWithoutExtension(path);
+    }
+}

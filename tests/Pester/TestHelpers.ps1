@@ -1,0 +1,75 @@
+# Shared by the Pester tests: import the built module as a user would, and compare detection sets.
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:ModulePath = if ($env:BOXFUSION_MODULE) { $env:BOXFUSION_MODULE } else { Join-Path $script:RepoRoot 'out/BoxFusion' }
+$script:DataRoot = Join-Path $script:RepoRoot 'tests/data'
+
+function Import-ModuleUnderTest {
+    Import-Module $script:ModulePath -Force -ErrorAction Stop
+}
+
+# ensemble-boxes' runs in a manifest, as Merge-Detection parameters.
+function Get-FixtureRun([string] $Fixture, [string] $Name) {
+    $manifest = Get-Content (Join-Path $script:DataRoot "$Fixture/manifest.json") -Raw | ConvertFrom-Json
+    $run = $manifest.runs | Where-Object name -EQ $Name
+    $methods = @{ wbf = 'WBF'; nms = 'NMS'; soft_nms = 'SoftNMS'; nmw = 'NMW' }
+    $p = @{ Method = $methods[$run.method] }
+    $names = $run.PSObject.Properties.Name
+    if ('iou' -in $names) { $p.IouThreshold = $run.iou }
+    if ('skip' -in $names) { $p.SkipBoxThreshold = $run.skip }
+    if ('weights' -in $names) { $p.Weight = [double[]]$run.weights }
+    if ('sigma' -in $names) { $p.Sigma = $run.sigma }
+    if ('thresh' -in $names) { $p.ScoreThreshold = $run.thresh }
+    if ('softMethod' -in $names) { $p.SoftNmsFunction = if ($run.softMethod -eq 1) { 'Linear' } else { 'Gaussian' } }
+    if ('allowsOverflow' -in $names -and $run.allowsOverflow) { $p.AllowOverflow = $true }
+    if ('confType' -in $names) {
+        $p.ConfidenceType = @{ avg = 'Avg'; max = 'Max'; box_and_model_avg = 'BoxAndModelAvg'; absent_model_aware_avg = 'AbsentModelAwareAvg' }[$run.confType]
+    }
+    [pscustomobject]@{
+        Parameters = $p
+        Expected   = Join-Path $script:DataRoot "$Fixture/$($run.expected)"
+        Models     = @($manifest.models | ForEach-Object { Join-Path $script:DataRoot "$Fixture/$($_.file)" })
+        GroundTruth = Join-Path $script:DataRoot "$Fixture/gt.json"
+        BoxesOut   = $run.boxesOut
+        CocoStats  = $run.cocoStats
+    }
+}
+
+function Get-FixtureRunName([string] $Fixture, [string] $Method) {
+    $manifest = Get-Content (Join-Path $script:DataRoot "$Fixture/manifest.json") -Raw | ConvertFrom-Json
+    $manifest.runs | Where-Object { -not $Method -or $_.method -eq $Method } | ForEach-Object name
+}
+
+# Each image's boxes compared as sets: same count; each expected box matched by one of the same
+# category with coordinates within 1e-3 px and score within 1e-6. Returns the problems found.
+function Compare-DetectionSet($Expected, $Actual) {
+    $problems = [System.Collections.Generic.List[string]]::new()
+    $actualByImage = @{}
+    foreach ($d in $Actual) {
+        $key = "$($d.ImageId)"
+        if (-not $actualByImage.ContainsKey($key)) { $actualByImage[$key] = [System.Collections.Generic.List[object]]::new() }
+        $actualByImage[$key].Add($d)
+    }
+    foreach ($group in ($Expected | Group-Object { "$($_.ImageId)" })) {
+        $pool = [System.Collections.Generic.List[object]]::new()
+        if ($actualByImage.ContainsKey($group.Name)) { $pool.AddRange($actualByImage[$group.Name]) }
+        $actualByImage.Remove($group.Name)
+        if ($pool.Count -ne $group.Count) { $problems.Add("image $($group.Name): expected $($group.Count) boxes, got $($pool.Count)") }
+        foreach ($e in $group.Group) {
+            $match = -1
+            for ($i = 0; $i -lt $pool.Count; $i++) {
+                $a = $pool[$i]
+                if ($a.CategoryId -eq $e.CategoryId -and [math]::Abs($a.Score - $e.Score) -le 1e-6 -and
+                    [math]::Abs($a.X - $e.X) -le 1e-3 -and [math]::Abs($a.Y - $e.Y) -le 1e-3 -and
+                    [math]::Abs($a.Right - $e.Right) -le 1e-3 -and [math]::Abs($a.Bottom - $e.Bottom) -le 1e-3) { $match = $i; break }
+            }
+            if ($match -lt 0) { $problems.Add("image $($group.Name): no match for $e") } else { $pool.RemoveAt($match) }
+        }
+    }
+    foreach ($rest in $actualByImage.GetEnumerator()) { $problems.Add("image $($rest.Key): $($rest.Value.Count) unexpected boxes") }
+    , $problems
+}
+
+function New-TestFolder {
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("boxfusion-test-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory $dir | Select-Object -ExpandProperty FullName
+}
