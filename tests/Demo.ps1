@@ -1,0 +1,47 @@
+<#
+.SYNOPSIS
+    The main job on the bundled sample: three detectors' COCO results fused into one submission,
+    and each model's COCO AP next to each fusion method's.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/demo')
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath -Force
+$sample = Join-Path $PSScriptRoot 'data/sample'
+$models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
+$groundTruth = Join-Path $sample 'gt.json'
+$null = New-Item -ItemType Directory $OutputFolder -Force
+$OutputFolder = (Resolve-Path $OutputFolder).Path
+
+Write-Host "Sample: $sample" -ForegroundColor Cyan
+$detections = Import-Detection $models
+$detections | Group-Object Model | ForEach-Object {
+    [pscustomobject]@{ Model = $_.Name; Detections = $_.Count; Images = ($_.Group.ImageId | Select-Object -Unique).Count }
+} | Format-Table -AutoSize | Out-Host
+
+$submission = Join-Path $OutputFolder 'submission.json'
+$zip = Join-Path $OutputFolder 'submission.zip'
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$fused = $detections | Merge-Detection -Method WBF -IouThreshold 0.6 -SkipBoxThreshold 0.01 -Weight 2, 1, 1 -ImageInfo $groundTruth
+$fused | Export-Submission -Path $submission -Force
+$fused | Export-Submission -Path $zip -Force
+$clock.Stop()
+Write-Host ("WBF fused {0} detections of {1} models into {2} in {3:0.00} s" -f $detections.Count, 3, $fused.Count, $clock.Elapsed.TotalSeconds) -ForegroundColor Cyan
+Write-Host "Wrote $submission"
+Write-Host "Wrote $zip (submission.json inside, for the challenge server)"
+Write-Host ''
+Write-Host 'Best fused boxes of the first image:' -ForegroundColor Cyan
+$fused | Select-Object -First 5 | Format-Table | Out-Host
+
+if (Get-Command Measure-Detection -ErrorAction SilentlyContinue) {
+    Write-Host 'COCO evaluation on the sample ground truth (AP = mAP@[.5:.95]):' -ForegroundColor Cyan
+    $rows = [System.Collections.Generic.List[object]]::new()
+    $detections | Measure-Detection -GroundTruth $groundTruth -GroupBy Model | ForEach-Object { $rows.Add($_) }
+    foreach ($method in 'WBF', 'NMS', 'SoftNMS', 'NMW') {
+        $detections | Merge-Detection -Method $method -Weight 2, 1, 1 -ImageInfo $groundTruth -WarningAction SilentlyContinue |
+            Measure-Detection -GroundTruth $groundTruth -GroupBy Model | ForEach-Object { $rows.Add($_) }
+    }
+    $rows | Format-Table -Property Name, AP, AP50, AP75, AR100 | Out-Host
+}
