@@ -8,6 +8,8 @@
     Description          = 'Ensembles object-detection results in compiled C#: Weighted Boxes Fusion, NMS, Soft-NMS and NMW at ensemble-boxes parity, COCO evaluation at pycocotools parity, and challenge submissions.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
+    # Loaded before the types file, which names types from both assemblies.
+    RequiredAssemblies   = @('BoxFusion.Engine.dll', 'BoxFusion.dll')
     TypesToProcess       = @('BoxFusion.Types.ps1xml')
     FormatsToProcess     = @('BoxFusion.Format.ps1xml')
     CmdletsToExport      = @(

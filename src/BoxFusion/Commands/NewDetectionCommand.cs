@@ -1,0 +1,108 @@
+using System;
+using System.Globalization;
+using System.Management.Automation;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>
+    /// Builds detections from parameters or from any objects' properties (CSV rows, custom objects):
+    /// ImageId, CategoryId, Score and either X, Y, Width, Height or X1, Y1, X2, Y2.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "Detection")]
+    [Alias("New-Detections")]
+    [OutputType(typeof(Detection))]
+    public sealed class NewDetectionCommand : PSCmdlet
+    {
+        private long index;
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("image_id")]
+        [ValidateNotNull]
+        public object ImageId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("category_id", "Category", "Class")]
+        public int CategoryId { get; set; }
+
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("Confidence", "Conf")]
+        public double Score { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public double? X { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public double? Y { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("W")]
+        public double? Width { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("H")]
+        public double? Height { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("XMin", "Left")]
+        public double? X1 { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("YMin", "Top")]
+        public double? Y1 { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("XMax", "Right")]
+        public double? X2 { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("YMax", "Bottom")]
+        public double? Y2 { get; set; }
+
+        /// <summary>The model the detections came from (default: "model").</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Model { get; set; } = "model";
+
+        protected override void ProcessRecord()
+        {
+            long record = index++;
+            object id = ImageId is PSObject p ? p.BaseObject : ImageId;
+            // CSV cells are strings: "42" meant the COCO id 42; "42.jpg" stays a file name.
+            if (id is string s && s.Length > 0 && s.Length < 19 && (s == "0" || s[0] != '0') && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n)) id = n;
+            double x, y, w, h;
+            bool corners = X1.HasValue && Y1.HasValue && X2.HasValue && Y2.HasValue;
+            if (corners) { x = X1.Value; y = Y1.Value; w = X2.Value - X1.Value; h = Y2.Value - Y1.Value; }
+            else if (X.HasValue && Y.HasValue && Width.HasValue && Height.HasValue) { x = X.Value; y = Y.Value; w = Width.Value; h = Height.Value; }
+            else
+            {
+                WriteError(Errors.Create("IncompleteBox", ErrorCategory.InvalidArgument, ImageId, string.Format(CultureInfo.InvariantCulture,
+                    "Input {0} (image {1}): give the box as X, Y, Width, Height or as X1, Y1, X2, Y2.", record, ImageId)));
+                return;
+            }
+            string problem = !IsFinite(Score) || !IsFinite(x) || !IsFinite(y) || !IsFinite(w) || !IsFinite(h) ? "a score or coordinate is not a finite number"
+                : Score < 0 ? "the score is negative"
+                : w < 0 || h < 0 ? "the box has a negative width or height" : null;
+            Detection detection = null;
+            if (problem == null)
+            {
+                try
+                {
+                    detection = new Detection(id, CategoryId, Score, x, y, w, h, Model);
+                }
+                catch (ArgumentException e)
+                {
+                    problem = e.Message;
+                }
+            }
+            if (problem != null)
+            {
+                WriteError(Errors.Create("InvalidDetection", ErrorCategory.InvalidData, ImageId,
+                    string.Format(CultureInfo.InvariantCulture, "Input {0} (image {1}): {2}.", record, ImageId, problem.TrimEnd('.'))));
+                return;
+            }
+            WriteObject(detection);
+        }
+
+        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+    }
+}
