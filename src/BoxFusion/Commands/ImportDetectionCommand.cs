@@ -29,7 +29,29 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string[] Model { get; set; }
 
-        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
+        /// <summary>Coco: COCO results lists (default). Yolo: YOLO txt predictions, one file per image (needs -ImageInfo).</summary>
+        [Parameter]
+        public DetectionFileFormat Format { get; set; } = DetectionFileFormat.Coco;
+
+        /// <summary>For -Format Yolo: the COCO annotations file (or its images) giving image sizes, ids and categories.</summary>
+        [Parameter]
+        public object ImageInfo { get; set; }
+
+        private YoloImport yolo;
+
+        protected override void BeginProcessing()
+        {
+            import = new ResultFileImport(this, 1);
+            if (Format == DetectionFileFormat.Yolo)
+            {
+                if (ImageInfo == null)
+                {
+                    ThrowTerminatingError(Errors.InvalidArgument("YoloNeedsImageInfo", "ImageInfo", null,
+                        "-Format Yolo needs -ImageInfo (a COCO annotations file): YOLO boxes are relative to image sizes, and files are named after images."));
+                }
+                yolo = new YoloImport(this, ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: false));
+            }
+        }
 
         protected override void ProcessRecord()
         {
@@ -37,6 +59,12 @@ namespace BoxFusion.Commands
             List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             foreach (var file in files)
             {
+                if (yolo != null)
+                {
+                    // All files of one call are one model's predictions, one file per image.
+                    yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
+                    continue;
+                }
                 string model = ModelFor(fileNumber, file);
                 fileNumber++;
                 import.Read(file, model, WriteObject, fileNumber, fileNumber + files.Count - 1);
@@ -54,11 +82,22 @@ namespace BoxFusion.Commands
             return null;
         }
 
-        protected override void EndProcessing() => import.Complete();
+        protected override void EndProcessing()
+        {
+            import.Complete();
+            yolo?.Complete();
+        }
 
         protected override void StopProcessing()
         {
             if (import != null) import.Stopping = true;
         }
+    }
+
+    /// <summary>The file formats Import-Detection reads.</summary>
+    public enum DetectionFileFormat
+    {
+        Coco,
+        Yolo,
     }
 }

@@ -1,0 +1,62 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using BoxFusion.Coco;
+using BoxFusion.Json;
+using BoxFusion.Yolo;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>Import-Detection -Format Yolo: one txt file per image, sizes and categories from -ImageInfo.</summary>
+    internal sealed class YoloImport
+    {
+        private readonly PSCmdlet cmdlet;
+        private readonly YoloPredictionReader reader;
+        private readonly SkippedRecords skipped = new SkippedRecords();
+        private long files;
+
+        public YoloImport(PSCmdlet cmdlet, CocoGroundTruth imageInfo)
+        {
+            this.cmdlet = cmdlet;
+            reader = new YoloPredictionReader(imageInfo);
+        }
+
+        /// <summary>A YOLO run writes runs/detect/NAME/labels/*.txt: the model is NAME.</summary>
+        public static string ModelNameOf(string path)
+        {
+            var dir = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path)));
+            if (string.Equals(dir.Name, "labels", StringComparison.OrdinalIgnoreCase) && dir.Parent != null) dir = dir.Parent;
+            return dir.Name;
+        }
+
+        public void Read(string path, string model, Action<Detection> accept)
+        {
+            var image = reader.ImageFor(path);
+            if (image == null)
+            {
+                cmdlet.WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, path,
+                    "'" + path + "': no image in -ImageInfo has the file name '" + Path.GetFileNameWithoutExtension(path) + ".*'; YOLO prediction files are named after their image."));
+                return;
+            }
+            try
+            {
+                foreach (var d in reader.Read(path, image, model, skipped)) accept(d);
+                files++;
+            }
+            catch (IOException e)
+            {
+                cmdlet.WriteError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "Cannot read '" + path + "': " + e.Message, e));
+            }
+        }
+
+        /// <summary>One report per kind of skipped line, for all files together.</summary>
+        public void Complete()
+        {
+            foreach (var e in skipped.Entries)
+            {
+                cmdlet.WriteError(Errors.Create("SkippedLines" + e.Problem, ErrorCategory.InvalidData, null, string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                    "{0} YOLO prediction line{1} skipped in {2} files; first: line {3}: {4}.", e.Count, e.Count == 1 ? "" : "s", files, e.FirstRecord, e.FirstDetail)));
+            }
+        }
+    }
+}
