@@ -21,8 +21,8 @@ ImageId,CategoryId,Score,X1,Y1,X2,Y2,Model
         $d[1].Width | Should -Be 10
         $fused = $d | Merge-Detection
         $fused.Count | Should -Be 2
-        $fused[0].Score | Should -BeGreaterThan 0.6 - 1e-12
-        $fused[0].Score | Should -BeLessThan 0.6 + 1e-12
+        $fused[0].Score | Should -BeGreaterThan (0.6 - 1e-12)
+        $fused[0].Score | Should -BeLessThan (0.6 + 1e-12)
         $fused[0].X | Should -BeGreaterThan 0.66
         $fused[0].X | Should -BeLessThan 0.67
     }

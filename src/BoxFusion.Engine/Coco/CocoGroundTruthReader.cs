@@ -19,7 +19,8 @@ namespace BoxFusion.Coco
             public int Index;
         }
 
-        public static CocoGroundTruth Read(string path, bool imagesOnly)
+        /// <param name="bufferSize">0 for the default; tests use tiny buffers to exercise the refills.</param>
+        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var images = new List<CocoImage>();
@@ -31,7 +32,7 @@ namespace BoxFusion.Coco
                 var json = default(JsonStreamReader);
                 try
                 {
-                    json = new JsonStreamReader(stream);
+                    json = new JsonStreamReader(stream, bufferSize > 0 ? bufferSize : (int)Math.Min(1 << 20, Math.Max(4096, stream.Length + 16)));
                     if (!json.Read())
                         throw Fail(ref json, ref ctx, "the file is empty.");
                     if (json.TokenType != JsonTokenType.StartObject)

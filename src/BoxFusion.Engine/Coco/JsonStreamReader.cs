@@ -18,10 +18,10 @@ namespace BoxFusion.Coco
         private long bufferOffset;   // absolute file position of buffer[0]
         private Utf8JsonReader reader;
 
-        public JsonStreamReader(Stream stream, int bufferSize = 1 << 16)
+        public JsonStreamReader(Stream stream, int bufferSize = 1 << 20)
         {
             this.stream = stream;
-            buffer = new byte[Math.Max(bufferSize, 16)];
+            buffer = new byte[Math.Max(bufferSize, 4)];
             length = 0;
             finalBlock = false;
             bufferOffset = 0;

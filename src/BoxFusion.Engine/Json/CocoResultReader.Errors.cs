@@ -52,18 +52,26 @@ namespace BoxFusion.Json
             }
         }
 
-        /// <summary>Turns a JsonException into a file error, recognising truncation and Python's NaN/Infinity.</summary>
+        /// <summary>Only whitespace (after a BOM) in the whole file.</summary>
+        private ResultFileException Empty() =>
+            new ResultFileException(ResultFileProblem.FileEmpty, Path, bufferOffset + end, -1,
+                bufferOffset + end > 3 ? "the file holds only whitespace; expected a JSON list of detections." : "the file is empty; expected a JSON list of detections.");
+
+        private ResultFileException Truncated(Exception inner) =>
+            new ResultFileException(ResultFileProblem.Truncated, Path, bufferOffset + end, begun ? recordIndex : -1,
+                "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).", inner);
+
+        /// <summary>
+        /// Turns a JsonException into a file error: an empty file; Python's NaN/Infinity; a truncation (what is there
+        /// is a valid beginning of JSON that the end of the file cut short); else invalid JSON at that byte.
+        /// </summary>
         private ResultFileException Malformed(JsonException e, long consumed)
         {
+            if (!begun && eof && IsWhitespace(start, end)) return Empty();
             int at = start + (int)consumed;
             while (at < end && (IsWhitespace(at, at + 1) || buffer[at] == (byte)',' || buffer[at] == (byte)':')) at++;
             long position = bufferOffset + at;
             long rec = begun ? recordIndex : -1;
-            if (at >= end && eof)
-            {
-                return new ResultFileException(ResultFileProblem.Truncated, Path, position, rec,
-                    "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).", e);
-            }
             string token = Encoding.UTF8.GetString(buffer, at, Math.Min(12, end - at));
             foreach (var word in new[] { "NaN", "Infinity", "-Infinity" })
             {
@@ -73,6 +81,7 @@ namespace BoxFusion.Json
                         "the value " + word + " is not a JSON number (Python's json writes it for a nan or inf score, e.g. from a diverged model); remove or fix that record.", e);
                 }
             }
+            if (eof && IsValidPrefix()) return Truncated(e);
             if (!begun && bufferOffset + start <= 3)
             {
                 return new ResultFileException(ResultFileProblem.NotJson, Path, position, -1,
@@ -80,6 +89,24 @@ namespace BoxFusion.Json
             }
             return new ResultFileException(ResultFileProblem.NotJson, Path, position, rec,
                 "invalid JSON near '" + Printable(token) + "'.", e);
+        }
+
+        /// <summary>
+        /// At the end of the file: is everything from the last good token on a valid start of JSON that only lacks its end?
+        /// Read as a non-final block, such text makes the reader ask for more data instead of failing.
+        /// </summary>
+        private bool IsValidPrefix()
+        {
+            var r = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, start, end - start), false, state);
+            try
+            {
+                while (r.Read()) { }
+                return true; // it only asked for more
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
         }
 
         private static string Printable(string s)
@@ -106,41 +133,47 @@ namespace BoxFusion.Json
             return new ResultFileException(ResultFileProblem.NotAList, Path, position, -1, detail);
         }
 
-        /// <summary>Top-level keys whose values are lists, read by streaming through the rest of the file.</summary>
+        /// <summary>
+        /// Top-level keys whose values are lists, read token by token through the rest of the file
+        /// (one token at a time in the buffer, so a huge ground-truth file is scanned in flat memory).
+        /// </summary>
         private List<string> ListKeys()
         {
             var keys = new List<string>();
             try
             {
                 var scanState = default(JsonReaderState);
+                string pending = null; // a depth-1 property name whose value comes next
                 while (true)
                 {
                     var r = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, start, end - start), eof, scanState);
-                    bool more = false;
-                    while (true)
+                    while (r.Read())
                     {
-                        long before = r.BytesConsumed;
-                        var saved = r.CurrentState;
-                        if (!r.Read()) { more = true; break; }
-                        if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 1)
+                        if (pending != null)
                         {
-                            string name = r.GetString();
-                            if (!r.Read()) { start += (int)before; scanState = saved; more = true; goto refill; }
-                            if (r.TokenType == JsonTokenType.StartArray) keys.Add(name);
-                            if (!r.TrySkip()) { start += (int)before; scanState = saved; more = true; goto refill; }
+                            if (r.TokenType == JsonTokenType.StartArray) keys.Add(pending);
+                            pending = null;
                         }
+                        if (r.TokenType == JsonTokenType.PropertyName && r.CurrentDepth == 1) pending = r.GetString();
                         else if (r.TokenType == JsonTokenType.EndObject && r.CurrentDepth == 0) return keys;
                     }
                     start += (int)r.BytesConsumed;
                     scanState = r.CurrentState;
-                refill:
-                    if (!more || eof) return keys;
+                    if (eof) return keys;
                     Fill();
                 }
             }
             catch (JsonException)
             {
                 return keys;
+            }
+            catch (InvalidOperationException)
+            {
+                return keys;
+            }
+            catch (ResultFileException)
+            {
+                return keys; // one token larger than the buffer may grow: stop looking
             }
         }
     }

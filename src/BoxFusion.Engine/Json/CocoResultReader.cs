@@ -13,9 +13,12 @@ namespace BoxFusion.Json
     public sealed partial class CocoResultReader : IDisposable
     {
         private const int InitialBufferSize = 1 << 20;
+        /// <summary>The buffer grows to hold one whole record; a record larger than this fails the file (<see cref="ResultFileProblem.RecordTooLarge"/>).</summary>
+        public const int MaxRecordBytes = 1 << 28;
+        private readonly int maxBufferSize;
         private readonly Stream stream;
         private readonly bool ownsStream;
-        private byte[] buffer = new byte[InitialBufferSize];
+        private byte[] buffer;
         private int start, end;
         private long bufferOffset;
         private bool eof, begun, finished;
@@ -29,8 +32,18 @@ namespace BoxFusion.Json
         }
 
         public CocoResultReader(Stream stream, string displayPath, string model, bool ownsStream = false)
+            : this(stream, displayPath, model, ownsStream, InitialBufferSize, MaxRecordBytes)
+        {
+        }
+
+        /// <summary>With a chosen initial and largest buffer size (tests use tiny buffers to exercise refills).</summary>
+        public CocoResultReader(Stream stream, string displayPath, string model, bool ownsStream, int bufferSize, int maxRecordBytes)
         {
             this.stream = stream ?? throw new ArgumentNullException(nameof(stream));
+            if (bufferSize < 16) throw new ArgumentOutOfRangeException(nameof(bufferSize));
+            if (maxRecordBytes < bufferSize) throw new ArgumentOutOfRangeException(nameof(maxRecordBytes));
+            buffer = new byte[bufferSize];
+            maxBufferSize = maxRecordBytes;
             this.ownsStream = ownsStream;
             Path = displayPath;
             Model = model;
@@ -110,13 +123,18 @@ namespace BoxFusion.Json
             {
                 throw Malformed(e, reader.BytesConsumed);
             }
+            catch (InvalidOperationException e)
+            {
+                // Utf8JsonReader checks a string's UTF-8 and \u escapes only when it is decoded (GetString, ValueTextEquals).
+                throw new ResultFileException(ResultFileProblem.NotJson, Path, TokenPosition(ref reader), begun ? recordIndex : -1,
+                    "a string is not valid UTF-8 text or holds an invalid \\u escape (" + e.Message + "); JSON files must be UTF-8.", e);
+            }
         }
 
         private StepResult NeedMoreOrFail(ref Utf8JsonReader reader)
         {
             if (!eof) return StepResult.NeedMore;
-            if (!begun && end - start == 0 || IsWhitespace(start, end) && !begun)
-                throw new ResultFileException(ResultFileProblem.FileEmpty, Path, bufferOffset + end, -1, "the file is empty; expected a JSON list of detections.");
+            if (!begun && IsWhitespace(start, end)) throw Empty();
             throw new ResultFileException(ResultFileProblem.Truncated, Path, bufferOffset + end, begun ? recordIndex : -1,
                 "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).");
         }
@@ -137,7 +155,17 @@ namespace BoxFusion.Json
         {
             if (eof) return;
             int unread = end - start;
-            if (start == 0 && end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            if (start == 0 && end == buffer.Length)
+            {
+                if (buffer.Length >= maxBufferSize)
+                {
+                    throw new ResultFileException(ResultFileProblem.RecordTooLarge, Path, bufferOffset, begun ? recordIndex : -1, string.Format(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        "one {0} is larger than {1} MB; a results record is a few hundred bytes (is this a results file?).",
+                        begun ? "record" : "value", maxBufferSize >> 20));
+                }
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBufferSize));
+            }
             else if (start > 0)
             {
                 Buffer.BlockCopy(buffer, start, buffer, 0, unread);

@@ -181,10 +181,17 @@ namespace BoxFusion.Json
             return shared;
         }
 
-        private static string Raw(ref Utf8JsonReader reader) => System.Text.Encoding.UTF8.GetString(reader.ValueSpan.ToArray());
+        /// <summary>The value as written in the file (escapes kept, invalid UTF-8 shown as U+FFFD), cut to a readable length.</summary>
+        private static string Raw(ref Utf8JsonReader reader)
+        {
+            var span = reader.ValueSpan;
+            const int Max = 40;
+            string text = System.Text.Encoding.UTF8.GetString(span.Slice(0, Math.Min(span.Length, Max * 4)).ToArray());
+            return text.Length > Max ? text.Substring(0, Max) + "..." : text;
+        }
 
         private static string ValueText(ref Utf8JsonReader reader, JsonTokenType type) =>
-            type == JsonTokenType.String ? "the string \"" + reader.GetString() + "\" (numbers must not be quoted)" : TypeName(type);
+            type == JsonTokenType.String ? "the string \"" + Raw(ref reader) + "\" (numbers must not be quoted)" : TypeName(type);
 
         private static string TypeName(JsonTokenType type)
         {

@@ -13,6 +13,7 @@ namespace BoxFusion.Json
         RecordNotAnObject,
         NonFiniteNumber,
         TrailingContent,
+        RecordTooLarge,
     }
 
     /// <summary>A results file that cannot be read; the message names the file, and the record and byte where it went wrong.</summary>

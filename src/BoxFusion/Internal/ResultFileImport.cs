@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using BoxFusion.Json;
@@ -8,7 +9,7 @@ namespace BoxFusion.Commands
 {
     /// <summary>
     /// Reads COCO results files for a cmdlet: progress while reading, one ErrorRecord per bad file,
-    /// one warning per kind of skipped record (with a count), and prompt stops.
+    /// one ErrorRecord per kind of skipped record (with a count), and prompt stops.
     /// </summary>
     internal sealed class ResultFileImport
     {
@@ -25,12 +26,18 @@ namespace BoxFusion.Commands
 
         public volatile bool Stopping;
 
-        /// <summary>Reads one file, handing each good detection to <paramref name="accept"/>. Returns false if the file failed.</summary>
+        /// <summary>
+        /// Reads one file, handing each good detection to <paramref name="accept"/>. Returns false if the file failed.
+        /// A file that cannot be read is one non-terminating error (ResultFile&lt;Problem&gt;, after the records before the
+        /// fault have been passed on); records skipped for a problem are one non-terminating error per kind of problem
+        /// (SkippedRecords&lt;Problem&gt;, with the count and the first record), so -ErrorAction Stop makes either terminating.
+        /// </summary>
         public bool Read(string path, string model, Action<Detection> accept, int fileNumber = 1, int fileCount = 1)
         {
+            CocoResultReader reader = null;
             try
             {
-                using (var reader = new CocoResultReader(path, model))
+                using (reader = new CocoResultReader(path, model))
                 {
                     long length = reader.Length;
                     int tick = 0;
@@ -43,35 +50,44 @@ namespace BoxFusion.Commands
                             Report(path, reader.Position, length, fileNumber, fileCount);
                         }
                     }
-                    foreach (var line in reader.Skipped.Describe(path)) cmdlet.WriteWarning(line);
-                    if (reader.ScoresAboveOne > 0)
-                    {
-                        cmdlet.WriteWarning(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                            "'{0}': {1} records have a score above 1 (first: record {2}); they were kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores.",
-                            path, reader.ScoresAboveOne, reader.FirstScoreAboveOne));
-                    }
-                    cmdlet.WriteVerbose(string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                        "Read {0} records from '{1}' as model '{2}' ({3} skipped).", reader.RecordCount, path, model, reader.Skipped.Total));
                 }
+                ReportSkipped(reader, path);
+                if (reader.ScoresAboveOne > 0)
+                {
+                    cmdlet.WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                        "'{0}': {1} record{2} {3} a score above 1 (first: record {4}); they were kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores.",
+                        path, reader.ScoresAboveOne, reader.ScoresAboveOne == 1 ? "" : "s", reader.ScoresAboveOne == 1 ? "has" : "have", reader.FirstScoreAboveOne));
+                }
+                cmdlet.WriteVerbose(string.Format(CultureInfo.InvariantCulture,
+                    "Read {0} records from '{1}' as model '{2}' ({3} skipped).", reader.RecordCount, path, model, reader.Skipped.Total));
                 return true;
             }
             catch (ResultFileException e)
             {
                 cmdlet.WriteError(Errors.Create("ResultFile" + e.Problem, ErrorCategory.InvalidData, path, e.Message, e));
+                ReportSkipped(reader, path);
             }
             catch (UnauthorizedAccessException e)
             {
                 cmdlet.WriteError(Errors.Create("FileAccessDenied", ErrorCategory.PermissionDenied, path, "Cannot read '" + path + "': " + e.Message, e));
             }
-            catch (IOException e) when (!(e is FileNotFoundException))
-            {
-                cmdlet.WriteError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "Cannot read '" + path + "': " + e.Message, e));
-            }
             catch (FileNotFoundException)
             {
                 cmdlet.WriteError(Errors.FileNotFound(path));
             }
+            catch (IOException e)
+            {
+                cmdlet.WriteError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "Cannot read '" + path + "': " + e.Message, e));
+            }
             return false;
+        }
+
+        /// <summary>One error per kind of skipped record: "'f.json': 3 records skipped (MissingField); first: record 12: no 'score'".</summary>
+        private void ReportSkipped(CocoResultReader reader, string path)
+        {
+            if (reader == null) return;
+            foreach (var (problem, message) in reader.Skipped.Messages(path))
+                cmdlet.WriteError(Errors.Create("SkippedRecords" + problem, ErrorCategory.InvalidData, path, message));
         }
 
         private void Report(string path, long position, long length, int fileNumber, int fileCount)
