@@ -192,9 +192,7 @@ namespace BoxFusion.Coco
                 else if (json.ValueTextEquals("category_id"u8))
                 {
                     Next(ref json, ref ctx);
-                    if (json.TokenType != JsonTokenType.Number || !json.TryGetInt32(out int c))
-                        throw Fail(ref json, ref ctx, "'category_id' must be an integer.");
-                    ann.CategoryId = c;
+                    ann.CategoryId = ReadInt32(ref json, ref ctx, "category_id");
                     hasCategory = true;
                 }
                 else if (json.ValueTextEquals("id"u8))
@@ -229,8 +227,7 @@ namespace BoxFusion.Coco
                 if (json.ValueTextEquals("id"u8))
                 {
                     Next(ref json, ref ctx);
-                    if (json.TokenType != JsonTokenType.Number || !json.TryGetInt32(out id))
-                        throw Fail(ref json, ref ctx, "the category 'id' must be an integer.");
+                    id = ReadInt32(ref json, ref ctx, "id");
                     hasId = true;
                 }
                 else if (json.ValueTextEquals("name"u8)) { Next(ref json, ref ctx); name = ReadOptionalString(ref json, ref ctx, "name"); }
@@ -251,6 +248,17 @@ namespace BoxFusion.Coco
                 if (json.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < 9.007199254740992E15) return (long)d;
             }
             throw Fail(ref json, ref ctx, "'" + name + "' must be an integer or a string; found " + Describe(json.TokenType) + ".");
+        }
+
+        /// <summary>A 32-bit integer; an integral float such as 3.0 is accepted (Python treats it as the same key).</summary>
+        private static int ReadInt32(ref JsonStreamReader json, ref Context ctx, string name)
+        {
+            if (json.TokenType == JsonTokenType.Number)
+            {
+                if (json.TryGetInt32(out int n)) return n;
+                if (json.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue) return (int)d;
+            }
+            throw Fail(ref json, ref ctx, "'" + name + "' must be a 32-bit integer; found " + Describe(json.TokenType) + ".");
         }
 
         private static double ReadNumber(ref JsonStreamReader json, ref Context ctx, string name)

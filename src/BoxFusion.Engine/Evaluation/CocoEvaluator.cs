@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using BoxFusion.Coco;
+
+namespace BoxFusion.Evaluation
+{
+    /// <summary>
+    /// A port of pycocotools' COCOeval for iouType 'bbox' (loadRes, evaluate, accumulate, summarize),
+    /// reproducing its arithmetic and orderings so the 12 stats agree to the last bits.
+    /// </summary>
+    public static class CocoEvaluator
+    {
+        /// <summary>Evaluates detections against a ground truth over all of its images and categories.</summary>
+        /// <exception cref="UnknownImageException">A detection's image is not in the ground truth.</exception>
+        public static CocoStats Evaluate(CocoGroundTruth gt, IReadOnlyList<Detection> detections, EvaluationOptions options = null, CancellationToken cancel = default)
+        {
+            if (gt == null) throw new ArgumentNullException(nameof(gt));
+            if (detections == null) throw new ArgumentNullException(nameof(detections));
+            options = options ?? new EvaluationOptions();
+            var maxDets = (int[])(options.MaxDetections ?? throw new ArgumentException("MaxDetections is null.", nameof(options))).Clone();
+            if (maxDets.Length < 3)
+                throw new ArgumentException("MaxDetections needs at least 3 values (COCO summarize uses the first three).", nameof(options));
+            foreach (int md in maxDets)
+                if (md < 0) throw new ArgumentException("MaxDetections values must not be negative.", nameof(options));
+            Array.Sort(maxDets);
+
+            var run = new EvaluationRun
+            {
+                IouThrs = EvaluationParams.IouThresholds,
+                RecThrs = EvaluationParams.RecallThresholds,
+                AreaLow = EvaluationParams.AreaLow,
+                AreaHigh = EvaluationParams.AreaHigh,
+                MaxDets = maxDets,
+                MaxDetLast = maxDets[maxDets.Length - 1],
+                HonorIgnoreField = options.HonorIgnoreField,
+                Dets = detections,
+            };
+            run.T = run.IouThrs.Length;
+            run.R = run.RecThrs.Length;
+            run.A = run.AreaLow.Length;
+            run.M = maxDets.Length;
+            var parallel = new ParallelOptions
+            {
+                CancellationToken = cancel,
+                MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : -1,
+            };
+
+            // params.imgIds = sorted(getImgIds()); params.catIds = sorted(getCatIds())
+            var images = new CocoImage[gt.Images.Count];
+            for (int i = 0; i < images.Length; i++) images[i] = gt.Images[i];
+            Array.Sort(images, CompareImageIds);
+            run.I = images.Length;
+            var imageIndex = new Dictionary<CocoImage, int>(images.Length);
+            for (int i = 0; i < images.Length; i++) imageIndex[images[i]] = i;
+
+            var categories = new List<CocoCategory>(gt.Categories);
+            categories.Sort((a, b) => a.Id.CompareTo(b.Id));
+            var catIndex = new Dictionary<int, int>();
+            var catList = new List<CocoCategory>();
+            foreach (var c in categories)
+                if (!catIndex.ContainsKey(c.Id)) { catIndex.Add(c.Id, catList.Count); catList.Add(c); }
+            run.K = catList.Count;
+
+            ResolveDetections(run, gt, imageIndex, catIndex, cancel);
+            ResolveGroundTruth(run, gt, imageIndex, catIndex);
+            cancel.ThrowIfCancellationRequested();
+
+            ImageEvaluation.Run(run, parallel);
+            double[] stats;
+            List<CategoryAp> perCategory = null;
+            try
+            {
+                Accumulation.Accumulate(run, parallel);
+                stats = Accumulation.Summarize(run);
+                if (options.PerCategory)
+                {
+                    perCategory = new List<CategoryAp>(run.K);
+                    for (int k = 0; k < run.K; k++)
+                    {
+                        Accumulation.CategoryAp(run, k, out double ap, out double ap50, out int gtCount);
+                        perCategory.Add(new CategoryAp(catList[k].Id, catList[k].Name, ap, ap50, gtCount));
+                    }
+                }
+            }
+            finally
+            {
+                Accumulation.Release(run);
+            }
+            return new CocoStats(stats, perCategory, run.I, detections.Count, maxDets);
+        }
+
+        /// <summary>sorted() of the image ids: numbers in order, then strings in ordinal order.</summary>
+        private static int CompareImageIds(CocoImage x, CocoImage y)
+        {
+            if (x.Id is long a)
+                return y.Id is long b ? a.CompareTo(b) : -1;
+            if (y.Id is long) return 1;
+            return string.CompareOrdinal((string)x.Id, (string)y.Id);
+        }
+
+        /// <summary>loadRes: every detection's image must be in the GT; categories not in the GT are not evaluated.</summary>
+        private static void ResolveDetections(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex,
+            Dictionary<int, int> catIndex, CancellationToken cancel)
+        {
+            var dets = run.Dets;
+            int n = dets.Count;
+            var detImage = new int[n];
+            run.DetK = new int[n];
+            run.DetScore = new double[n];
+            run.DetBox = new double[4 * n];
+            var counts = new int[run.I + 1];
+            object lastId = null;
+            int lastImage = -1;
+            for (int j = 0; j < n; j++)
+            {
+                if ((j & 0xFFFF) == 0xFFFF) cancel.ThrowIfCancellationRequested();
+                var d = dets[j] ?? throw new ArgumentException("Detection " + j + " is null.", "detections");
+                object id = d.ImageId;
+                int i;
+                if (lastImage >= 0 && id != null && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
+                    i = lastImage;   // detections usually come image by image
+                else
+                {
+                    if (!gt.TryFindImage(id, out var image))
+                        throw new UnknownImageException(id, j, gt.Path);
+                    i = lastImage = imageIndex[image];
+                    lastId = id;
+                }
+                detImage[j] = i;
+                run.DetScore[j] = d.Score;
+                run.DetBox[4 * j] = d.X;
+                run.DetBox[4 * j + 1] = d.Y;
+                run.DetBox[4 * j + 2] = d.Width;
+                run.DetBox[4 * j + 3] = d.Height;
+                if (catIndex.TryGetValue(d.CategoryId, out int k))
+                {
+                    run.DetK[j] = k;
+                    counts[i + 1]++;
+                }
+                else run.DetK[j] = -1;
+            }
+            run.ImageDtStart = Prefix(counts);
+            run.DtByImage = new int[run.ImageDtStart[run.I]];
+            var fill = (int[])run.ImageDtStart.Clone();
+            for (int j = 0; j < n; j++)
+                if (run.DetK[j] >= 0) run.DtByImage[fill[detImage[j]]++] = j;
+        }
+
+        /// <summary>getAnnIds(imgIds, catIds): annotations of known images and categories, in file order.</summary>
+        private static void ResolveGroundTruth(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex, Dictionary<int, int> catIndex)
+        {
+            int n = gt.Annotations.Count;
+            run.Gts = new CocoAnnotation[n];
+            run.GtK = new int[n];
+            var gtImage = new int[n];
+            var counts = new int[run.I + 1];
+            for (int j = 0; j < n; j++)
+            {
+                var ann = run.Gts[j] = gt.Annotations[j];
+                run.GtK[j] = -1;
+                if (gt.TryGetImageById(ann.ImageId, out var image) && catIndex.TryGetValue(ann.CategoryId, out int k))
+                {
+                    int i = imageIndex[image];
+                    gtImage[j] = i;
+                    run.GtK[j] = k;
+                    counts[i + 1]++;
+                }
+            }
+            run.ImageGtStart = Prefix(counts);
+            run.GtByImage = new int[run.ImageGtStart[run.I]];
+            var fill = (int[])run.ImageGtStart.Clone();
+            for (int j = 0; j < n; j++)
+                if (run.GtK[j] >= 0) run.GtByImage[fill[gtImage[j]]++] = j;
+        }
+
+        /// <summary>counts[i + 1] holds the count of i; returns the running starts (length I + 1).</summary>
+        internal static int[] Prefix(int[] counts)
+        {
+            for (int i = 1; i < counts.Length; i++) counts[i] += counts[i - 1];
+            return counts;
+        }
+    }
+}

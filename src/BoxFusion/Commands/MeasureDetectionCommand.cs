@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BoxFusion.Coco;
+using BoxFusion.Evaluation;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>Scores detections with COCO bbox mAP against a ground truth, exactly as pycocotools does; per model if asked.</summary>
+    [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
+    [Alias("Measure-Detections")]
+    [OutputType(typeof(EvaluationResult))]
+    public sealed class MeasureDetectionCommand : PSCmdlet
+    {
+        private const string InputSet = "InputObject";
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private const string AllName = "(all)";
+        private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(StringComparer.Ordinal);
+        private readonly List<string> groupOrder = new List<string>();
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private ResultFileImport import;
+
+        /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public object GroundTruth { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [AllowNull]
+        public Detection InputObject { get; set; }
+
+        /// <summary>COCO results files to score (each file is its own model).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
+
+        /// <summary>None: one result for all detections. Model: one result per model (fused detections are grouped under their method).</summary>
+        [Parameter]
+        public EvaluationGrouping GroupBy { get; set; } = EvaluationGrouping.None;
+
+        [Parameter]
+        public SwitchParameter PerCategory { get; set; }
+
+        /// <summary>Only bbox is supported (detections carry boxes, not masks).</summary>
+        [Parameter]
+        [ValidateSet("bbox")]
+        public string IouType { get; set; } = "bbox";
+
+        /// <summary>COCOeval's maxDets: AR is reported for the first three, AP for the last.</summary>
+        [Parameter]
+        [ValidateCount(3, 3)]
+        [ValidateRange(1, int.MaxValue)]
+        public int[] MaxDetections { get; set; } = { 1, 10, 100 };
+
+        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputSet)
+            {
+                if (InputObject != null) Add(InputObject);
+                return;
+            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), Add, i + 1, files.Count);
+            import.Complete();
+        }
+
+        private void Add(Detection d)
+        {
+            string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
+            if (!groups.TryGetValue(key, out var list))
+            {
+                groups.Add(key, list = new List<Detection>());
+                groupOrder.Add(key);
+            }
+            list.Add(d);
+        }
+
+        protected override void EndProcessing()
+        {
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false);
+            if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
+            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };
+            for (int i = 0; i < groupOrder.Count; i++)
+            {
+                string name = groupOrder[i];
+                var detections = groups.TryGetValue(name, out var list) ? list : new List<Detection>();
+                if (groupOrder.Count > 1 || detections.Count > 200000)
+                {
+                    WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)",
+                        string.Format(CultureInfo.InvariantCulture, "{0} ({1} of {2})", name, i + 1, groupOrder.Count))
+                    { PercentComplete = 100 * i / groupOrder.Count });
+                }
+                var stats = Evaluate(gt, detections, options, name);
+                if (stats != null) WriteObject(new EvaluationResult(name, gt.Path, stats));
+            }
+            WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
+        private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
+        {
+            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, cancel.Token));
+            try
+            {
+                return work.GetAwaiter().GetResult();
+            }
+            catch (UnknownImageException e)
+            {
+                WriteError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId,
+                    (name == AllName ? "" : name + ": ") + e.Message + " A challenge server rejects such results; nothing was scored for this group.", e));
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected override void StopProcessing()
+        {
+            cancel.Cancel();
+            if (import != null) import.Stopping = true;
+        }
+    }
+
+    /// <summary>How Measure-Detection groups its input.</summary>
+    public enum EvaluationGrouping
+    {
+        None,
+        Model,
+    }
+}

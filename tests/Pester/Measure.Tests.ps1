@@ -1,0 +1,85 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $cases = foreach ($fixture in 'case-a', 'case-b') {
+        $manifest = Get-Content (Join-Path $DataRoot "$fixture/manifest.json") -Raw | ConvertFrom-Json
+        foreach ($m in $manifest.models) { @{ Fixture = $fixture; File = $m.file; Stats = [double[]]$m.cocoStats } }
+        foreach ($r in $manifest.runs) { @{ Fixture = $fixture; File = $r.expected; Stats = [double[]]$r.cocoStats } }
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-ModuleUnderTest
+    function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
+        $Actual.Count | Should -Be 12
+        for ($i = 0; $i -lt 12; $i++) {
+            [math]::Abs($Actual[$i] - $Expected[$i]) | Should -BeLessOrEqual 1e-12 -Because "stat $i is $($Actual[$i]), pycocotools says $($Expected[$i])"
+        }
+    }
+}
+
+Describe 'Measure-Detection equals pycocotools' {
+    It 'coco-fake100 (crowd annotations included)' {
+        $expected = 0.5045806987249628, 0.6969727247299577, 0.5729816669904824, 0.5856257209410443,
+            0.5193996948036719, 0.5013978986347466, 0.38681277964578054, 0.5936795762842003,
+            0.595352982877607, 0.6398109626113442, 0.5664205978994309, 0.5642905982905982
+        $r = Measure-Detection -GroundTruth (Join-Path $DataRoot 'coco-fake100/instances_val2014_100.json') -Path (Join-Path $DataRoot 'coco-fake100/instances_val2014_fakebbox100_results.json')
+        Assert-Stats $r.Stats $expected
+        $r.AP | Should -Be $r.Stats[0]
+        $r.ARLarge | Should -Be $r.Stats[11]
+    }
+
+    It '<Fixture> <File>' -ForEach $cases {
+        $r = Import-Detection (Join-Path $DataRoot "$Fixture/$File") -WarningAction SilentlyContinue |
+            Measure-Detection -GroundTruth (Join-Path $DataRoot "$Fixture/gt.json")
+        Assert-Stats $r.Stats $Stats
+    }
+}
+
+Describe 'Measure-Detection in the pipeline' {
+    BeforeAll {
+        $sample = Join-Path $DataRoot 'sample'
+        $gt = Join-Path $sample 'gt.json'
+        $models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
+        $all = Import-Detection $models
+    }
+
+    It 'gives one result per model with -GroupBy Model, equal to scoring each file alone' {
+        $rows = $all | Measure-Detection -GroundTruth $gt -GroupBy Model
+        $rows.Name | Should -Be 'yolox', 'cascade', 'detr'
+        $alone = Measure-Detection -GroundTruth $gt -Path $models[1] -GroupBy Model
+        $rows[1].Stats | Should -Be $alone.Stats
+        $rows[0] | Should -BeOfType BoxFusion.Evaluation.EvaluationResult
+    }
+
+    It 'scores a fused result, which beats the best single model on the sample' {
+        $best = ($all | Measure-Detection -GroundTruth $gt -GroupBy Model | Measure-Object AP -Maximum).Maximum
+        $fused = $all | Merge-Detection -ImageInfo $gt | Measure-Detection -GroundTruth $gt
+        $fused.Name | Should -Be '(all)'
+        $fused.AP | Should -BeGreaterThan $best
+    }
+
+    It 'gives AP per category with its name' {
+        $r = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -PerCategory
+        $r.PerCategory.Count | Should -Be (Get-Content $gt -Raw | ConvertFrom-Json).categories.Count
+        $r.PerCategory[0].Name | Should -Not -BeNullOrEmpty
+    }
+
+    It 'maps file-name image ids through the ground truth, and names an image it does not have' {
+        $caseB = Join-Path $DataRoot 'case-b'
+        (Import-Detection (Join-Path $caseB 'model1.json') | Measure-Detection (Join-Path $caseB 'gt.json')).AP | Should -BeGreaterThan 0
+        $stray = [BoxFusion.Detection]::new('nope.jpg', 1, 0.5, 1, 1, 5, 5, 'm')
+        { $stray | Measure-Detection (Join-Path $caseB 'gt.json') -ErrorAction Stop } | Should -Throw -ErrorId 'ImageNotInGroundTruth,BoxFusion.Commands.MeasureDetectionCommand' -ExpectedMessage '*"nope.jpg"*'
+    }
+
+    It 'scores an empty input like pycocotools (0 for categories with ground truth)' {
+        $r = @() | Measure-Detection -GroundTruth $gt
+        $r.AP | Should -Be 0
+    }
+
+    It 'shows results as a readable table' {
+        $text = $all | Measure-Detection -GroundTruth $gt -GroupBy Model | Out-String
+        $text | Should -Match 'Name\s+AP\s+AP50'
+        $text | Should -Match 'yolox\s+0\.\d{3}'
+    }
+}
