@@ -110,6 +110,12 @@ namespace BoxFusion.Evaluation
             run.DetK = new int[n];
             run.DetScore = new double[n];
             run.DetBox = new double[4 * n];
+            // category id -> index by array for the usual small ids; the dictionary for the rest
+            int maxSmall = -1;
+            foreach (int id in catIndex.Keys)
+                if (id >= 0 && id < 65536) maxSmall = Math.Max(maxSmall, id);
+            var catLookup = new int[maxSmall + 1];
+            for (int c = 0; c < catLookup.Length; c++) catLookup[c] = catIndex.TryGetValue(c, out int kc) ? kc : -1;
             var counts = new int[run.I + 1];
             object lastId = null;
             int lastImage = -1;
@@ -134,7 +140,8 @@ namespace BoxFusion.Evaluation
                 run.DetBox[4 * j + 1] = d.Y;
                 run.DetBox[4 * j + 2] = d.Width;
                 run.DetBox[4 * j + 3] = d.Height;
-                if (catIndex.TryGetValue(d.CategoryId, out int k))
+                int c = d.CategoryId, k;
+                if (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k))
                 {
                     run.DetK[j] = k;
                     counts[i + 1]++;

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using BoxFusion.Evaluation;
+using BoxFusion.Fusion;
+using BoxFusion.Optimization;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>
+    /// Searches fusion method, IoU threshold, skip threshold, confidence type and per-model weights for the
+    /// best COCO score on a validation set; returns the trials ranked, best first.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Optimize, "Fusion", DefaultParameterSetName = InputSet)]
+    [OutputType(typeof(FusionTrial))]
+    public sealed class OptimizeFusionCommand : PSCmdlet
+    {
+        private const string InputSet = "InputObject";
+        private const string PathSet = "Path";
+        private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private ResultFileImport import;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public object GroundTruth { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        [AllowNull]
+        public Detection InputObject { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        public string[] Path { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public FusionMethod[] Method { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(0.0, 1.0)]
+        public double[] IouThreshold { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(0.0, 1.0)]
+        public double[] SkipBoxThreshold { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public ConfidenceType[] ConfidenceType { get; set; }
+
+        /// <summary>Values tried for each model's weight (0 drops the model).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(0.0, 1000.0)]
+        public double[] WeightValues { get; set; }
+
+        /// <summary>Keep every model's weight at 1.</summary>
+        [Parameter]
+        public SwitchParameter NoWeightSearch { get; set; }
+
+        [Parameter]
+        public CocoMetric Metric { get; set; } = CocoMetric.AP;
+
+        [Parameter]
+        [ValidateRange(1, 20)]
+        public int Folds { get; set; } = 1;
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int MaxTrials { get; set; } = 200;
+
+        [Parameter]
+        public TimeSpan TimeBudget { get; set; }
+
+        /// <summary>Image sizes for clipping, as Merge-Detection -ImageInfo (pass the same to Merge-Detection later).</summary>
+        [Parameter]
+        public object ImageInfo { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MaxDetectionsPerImage { get; set; }
+
+        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == InputSet)
+            {
+                if (InputObject != null && InputObject.ImageId != null) ensemble.Add(InputObject);
+                return;
+            }
+            var files = PathResolver.ResolveExisting(this, Path, literal: false);
+            for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), ensemble.Add, i + 1, files.Count);
+            import.Complete();
+        }
+
+        protected override void EndProcessing()
+        {
+            if (ensemble.ImageCount == 0)
+            {
+                ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
+            }
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false);
+            var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
+            var space = new SearchSpace
+            {
+                Metric = Metric,
+                Folds = Folds,
+                MaxTrials = MaxTrials,
+                TimeBudget = TimeBudget,
+                SearchWeights = !NoWeightSearch,
+                BaseOptions = new FusionOptions { MaxDetectionsPerImage = MaxDetectionsPerImage },
+            };
+            if (Method != null) space.Methods = Method.Distinct().ToArray();
+            if (IouThreshold != null) space.IouThresholds = IouThreshold.Distinct().ToArray();
+            if (SkipBoxThreshold != null) space.SkipBoxThresholds = SkipBoxThreshold.Distinct().ToArray();
+            if (ConfidenceType != null) space.ConfidenceTypes = ConfidenceType.Distinct().ToArray();
+            if (WeightValues != null) space.WeightValues = WeightValues.Distinct().ToArray();
+
+            FusionSearch search;
+            try
+            {
+                search = new FusionSearch(ensemble, gt, info, space);
+            }
+            catch (UnknownImageException e)
+            {
+                ThrowTerminatingError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId, e.Message, e));
+                return;
+            }
+            WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
+                ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
+
+            // The search runs on a worker; this thread reports progress and keeps $BoxFusionTrials current,
+            // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
+            FusionTrial latest = null;
+            int finished = 0;
+            search.TrialCompleted = t => { Volatile.Write(ref latest, t); Interlocked.Increment(ref finished); };
+            var work = Task.Run(() => search.Run(cancel.Token));
+            int reported = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!work.Wait(250)) reported = Report(search, Volatile.Read(ref finished), reported, clock);
+            var ranked = work.GetAwaiter().GetResult();
+            Report(search, ranked.Count, reported, clock);
+            WriteProgress(new ProgressRecord(4, "Optimizing fusion", "Done") { RecordType = ProgressRecordType.Completed });
+            SessionState.PSVariable.Set("global:BoxFusionTrials", ranked.ToArray());
+            foreach (var trial in ranked) WriteObject(trial);
+        }
+
+        private int Report(FusionSearch search, int finished, int reported, System.Diagnostics.Stopwatch clock)
+        {
+            if (finished == reported) return reported;
+            var best = search.Best;
+            string status = string.Format(CultureInfo.InvariantCulture, "{0} trials, best {1} {2:0.0000}: {3} IoU {4:0.###}",
+                finished, Metric, best?.Score ?? 0, best?.Method, best?.IouThreshold ?? 0);
+            var record = new ProgressRecord(4, "Optimizing fusion", status)
+            {
+                PercentComplete = Math.Min(99, 100 * finished / Math.Max(1, MaxTrials)),
+                SecondsRemaining = TimeBudget > TimeSpan.Zero ? (int)Math.Max(0, (TimeBudget - clock.Elapsed).TotalSeconds) : -1,
+            };
+            WriteProgress(record);
+            return finished;
+        }
+
+        protected override void StopProcessing()
+        {
+            cancel.Cancel();
+            if (import != null) import.Stopping = true;
+        }
+    }
+}
