@@ -69,6 +69,9 @@ namespace BoxFusion.Fusion
         public double WeightMax { get; }
         public string MethodName { get; }
 
+        /// <summary>For tests: receives each fused detection with the input positions (in the image's entries) of its members.</summary>
+        internal Action<Detection, int[]> MemberSink { get; set; }
+
         /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
         internal string[] ModelSet(ulong mask)
         {

@@ -55,7 +55,7 @@ namespace BoxFusion.Fusion
                 string[] sources = SourceModels(s, ref f, context, out int votes);
                 if (votes < o.MinVotes) continue;
                 int category = o.ClassAgnostic ? WinningCategory(s, ref f) : f.Category;
-                result.Add(new Detection
+                var detection = new Detection
                 {
                     ImageId = imageId,
                     CategoryId = category,
@@ -67,7 +67,14 @@ namespace BoxFusion.Fusion
                     Model = context.MethodName,
                     MergedCount = f.MemberCount,
                     SourceModels = sources,
-                });
+                };
+                result.Add(detection);
+                if (context.MemberSink != null)
+                {
+                    var members = new int[f.MemberCount];
+                    for (int m = 0; m < members.Length; m++) members[m] = s.Boxes[s.Members[f.MemberStart + m]].Order;
+                    context.MemberSink(detection, members);
+                }
             }
             return result.ToArray();
         }
