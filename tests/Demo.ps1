@@ -43,5 +43,5 @@ if (Get-Command Measure-Detection -ErrorAction SilentlyContinue) {
         $detections | Merge-Detection -Method $method -Weight 2, 1, 1 -ImageInfo $groundTruth -WarningAction SilentlyContinue |
             Measure-Detection -GroundTruth $groundTruth -GroupBy Model | ForEach-Object { $rows.Add($_) }
     }
-    $rows | Format-Table -Property Name, AP, AP50, AP75, AR100 | Out-Host
+    $rows | Format-Table | Out-Host
 }

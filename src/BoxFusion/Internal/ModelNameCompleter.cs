@@ -75,7 +75,8 @@ namespace BoxFusion.Commands
             {
                 string dir = Path.GetDirectoryName(path);
                 string pattern = Path.GetFileName(path);
-                string full = string.IsNullOrEmpty(dir) ? Directory.GetCurrentDirectory() : dir;
+                string here = CurrentLocation();
+                string full = string.IsNullOrEmpty(dir) ? here : Path.Combine(here, dir);
                 if (!Directory.Exists(full)) yield break;
                 var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (var file in Directory.EnumerateFiles(full).Where(f => matcher.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal))
@@ -83,6 +84,24 @@ namespace BoxFusion.Commands
                 yield break;
             }
             yield return Path.GetFileNameWithoutExtension(path);
+        }
+
+        /// <summary>The shell's current folder (which is not the process's), asked of the running session.</summary>
+        private static string CurrentLocation()
+        {
+            try
+            {
+                using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+                {
+                    var location = ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").Invoke<PathInfo>();
+                    if (location.Count > 0 && location[0].Provider.Name == "FileSystem") return location[0].ProviderPath;
+                }
+            }
+            catch (Exception)
+            {
+                // Completion must never fail; fall back to the process folder.
+            }
+            return Directory.GetCurrentDirectory();
         }
     }
 }
