@@ -56,6 +56,10 @@ function Invoke-Build {
     Get-ChildItem (Join-Path $root 'src/BoxFusion') -Filter *.ps1xml | Copy-Item -Destination $moduleDir
     $help = Join-Path $root 'src/BoxFusion/en-US'
     if (Test-Path $help) { Copy-Item $help -Destination $moduleDir -Recurse }
+    # Cmdlet help: MAML from src/BoxFusion/help/*.help.psd1, checked against the built cmdlets (in a child pwsh, which loads the dll).
+    $maml = Join-Path $moduleDir 'en-US/BoxFusion.dll-Help.xml'
+    $pwsh = Get-PwshCommand
+    Invoke-Native 'Help generation' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'src/BoxFusion/help/New-MamlHelp.ps1') -SourceFolder (Join-Path $root 'src/BoxFusion/help') -OutputPath $maml -ModulePath $moduleDir }
     Write-Host "Module ready: $moduleDir" -ForegroundColor Green
 }
 

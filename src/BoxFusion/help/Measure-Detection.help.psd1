@@ -1,0 +1,126 @@
+# Help for Measure-Detection. Turned into MAML by New-MamlHelp.ps1; see that script for the format.
+@{
+    Synopsis    = 'Scores detections with COCO bounding-box mAP against a ground truth, exactly as pycocotools does.'
+
+    Description = @'
+Measure-Detection evaluates detections against a COCO annotations file the way pycocotools' COCOeval does (iouType 'bbox'), and returns the 12 summary numbers of COCOeval.summarize(): AP (mAP at IoU .50:.95), AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium and ARLarge. The values equal pycocotools' to within 1e-12, crowd annotations and all.
+
+By default all the input is scored together, as one result named '(all)'. With -GroupBy Model, each model is scored on its own, in the order models first appear: pipe in the output of Import-Detection to compare the models, or of several Merge-Detection runs (fused detections carry the method name as their model) to compare methods.
+
+Image ids are matched against the ground truth's images by id, or by file_name for string ids ("000123.jpg"). A detection of an image the ground truth does not have is an error (ImageNotInGroundTruth), and that group is not scored, because a challenge server would reject the submission. Categories the ground truth does not have are ignored, as pycocotools does. A group with no detections scores 0 for every category that has ground truth.
+
+Evaluation runs on all processor cores; the numbers do not depend on it.
+'@
+
+    Parameters  = @{
+        GroundTruth   = @{
+            Description = @'
+The COCO annotations file to score against (a path or a FileInfo), with its images, annotations and categories, such as instances_val2017.json.
+
+Give the file itself: an object made from it (Get-Content | ConvertFrom-Json) keeps only its images, so every statistic comes out as -1.
+'@
+            Default     = 'None'
+        }
+        InputObject   = @{
+            Description = 'The detections to score, from Import-Detection, Merge-Detection or New-Detection. $null is ignored.'
+            Default     = 'None'
+        }
+        Path          = @{
+            Description = 'COCO results files to score, read directly instead of from the pipeline, each as a model named after its base name. Wildcards are expanded. The files are scored together unless you add -GroupBy Model.'
+            Default     = 'None'
+        }
+        LiteralPath   = @{
+            Description = 'Like -Path, but each name is used exactly as written: wildcard characters are not expanded.'
+            Default     = 'None'
+        }
+        GroupBy       = @{
+            Description = 'None scores all detections together, as one result named (all). Model scores each model (the Model property of the detections) on its own, one result per model, named after it.'
+            Default     = 'None'
+        }
+        PerCategory   = @{
+            Description = 'Also compute AP and AP50 of each category, in the PerCategory property of the result (CategoryId, Name, AP, AP50, GtCount; AP is -1 for a category without ground truth).'
+            Default     = 'False'
+        }
+        IouType       = @{
+            Description = 'The kind of overlap to evaluate, as pycocotools'' iouType. Only bbox: detections are boxes.'
+            Default     = 'bbox'
+        }
+        MaxDetections = @{
+            Description = @'
+pycocotools' maxDets: the three numbers of detections per image (the best by score) at which recall is measured. AR1, AR10 and AR100 report recall at the first, second and third; APSmall to APLarge, AP50 and AP75 use the third.
+
+As in pycocotools, AP (the first statistic) is always computed at 100 detections per image, so it is -1 when 100 is not one of the three.
+'@
+            Default     = '1, 10, 100'
+            AcceptedValues = 'three whole numbers, each 1 or more'
+        }
+    }
+
+    Inputs      = @(
+        @{ Type = 'BoxFusion.Detection'; Description = 'The detections to score.' }
+    )
+    Outputs     = @(
+        @{ Type = 'BoxFusion.Evaluation.EvaluationResult'; Description = 'One result per group: Name (the model, or (all)), GroundTruth (the file), Stats (the 12 numbers in pycocotools'' order), AP, AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium, ARLarge (-1 where there was nothing to measure), PerCategory (with -PerCategory), ImageCount and DetectionCount. It shows as a table.' }
+    )
+
+    Notes       = @'
+AP is the COCO mAP@[.50:.95], the number challenge leaderboards rank by; "AP 0.368" is pycocotools' "Average Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.368".
+
+Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+
+The alias Measure-Detections also runs this cmdlet.
+'@
+
+    Examples    = @(
+        @{
+            Title   = 'Score each model, then the fused result'
+            Code    = @'
+cd tests/data/sample
+$detections = Import-Detection yolox.json, cascade.json, detr.json
+$detections | Measure-Detection -GroundTruth gt.json -GroupBy Model
+$detections | Merge-Detection -ImageInfo gt.json | Measure-Detection -GroundTruth gt.json
+'@
+            Remarks = @'
+The first command gives one row per model; the second scores the WBF fusion of all three, which beats the best single model on the sample. The first row of the first table is:
+
+    Name               AP   AP50   AP75    APs    APm    APl  AR100 Detections
+    ----               --   ----   ----    ---    ---    ---  ----- ----------
+    yolox           0.368  0.642  0.383  0.265  0.431  0.471  0.497       5855
+'@
+        }
+        @{
+            Title   = 'Score a results file and see the weakest categories'
+            Code    = @'
+$result = Measure-Detection -GroundTruth instances_val2017.json -Path bbox.json -PerCategory
+$result.AP
+$result.PerCategory | Sort-Object AP | Select-Object -First 5
+'@
+            Remarks = 'Reads bbox.json directly. The PerCategory list gives the AP and AP50 of each category with its name and ground-truth count.'
+        }
+        @{
+            Title   = 'Compare fusion methods in one table'
+            Code    = @'
+$detections = Import-Detection yolox.json, cascade.json, detr.json
+'WBF', 'NMS', 'SoftNMS', 'NMW' | ForEach-Object {
+    $detections | Merge-Detection -Method $_ -ImageInfo gt.json -WarningAction SilentlyContinue
+} | Measure-Detection -GroundTruth gt.json -GroupBy Model
+'@
+            Remarks = 'Fused detections carry the method name as their Model, so -GroupBy Model gives one row per method: WBF, NMS, SoftNMS and NMW.'
+        }
+        @{
+            Title   = 'Export the statistics'
+            Code    = @'
+Get-ChildItem *.json -Exclude gt.json | Import-Detection | Measure-Detection gt.json -GroupBy Model |
+    Select-Object Name, AP, AP50, AP75, AR100 | Export-Csv scores.csv
+'@
+            Remarks = 'Scores every results file of the folder but the ground truth, one row per model (file); -GroundTruth is the first positional parameter.'
+        }
+    )
+
+    Links       = @(
+        'about_BoxFusion'
+        'Merge-Detection'
+        'Optimize-Fusion'
+        @{ Text = 'COCO detection evaluation'; Uri = 'https://cocodataset.org/#detection-eval' }
+    )
+}

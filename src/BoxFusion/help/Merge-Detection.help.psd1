@@ -1,0 +1,211 @@
+# Help for Merge-Detection. Turned into MAML by New-MamlHelp.ps1; see that script for the format.
+@{
+    Synopsis    = 'Fuses the detections of several models, image by image, with Weighted Boxes Fusion, NMS, Soft-NMS or NMW.'
+
+    Description = @'
+Merge-Detection collects detections (from the pipeline, or read from COCO results files with -Path), groups them by image and fuses each image's boxes with the method chosen by -Method. The results equal those of the Python package ensemble-boxes 1.0.9, without its known defects (see about_BoxFusion).
+
+Boxes stay in pixels: unlike ensemble-boxes, there is nothing to normalise. With -ImageInfo (for example the ground truth's gt.json) boxes are first clipped to their image, exactly as ensemble-boxes does after normalising.
+
+Models are told apart by each detection's Model property; Import-Detection sets it to the file's base name (yolox.json is the model 'yolox'). The model order, which a -Weight list follows, is the order in which models first appear in the input.
+
+The methods:
+- WBF (default): Weighted Boxes Fusion. Boxes of one category whose IoU with a cluster's fused box is above -IouThreshold join that cluster; each cluster becomes one box whose coordinates are the score- and weight-weighted average of its members, and whose score follows -ConfidenceType. Best for ensembles of different models.
+- NMS: keeps the highest-scored box and removes every box that overlaps it by more than -IouThreshold. Best for one model, or test-time augmentation.
+- SoftNMS: instead of removing overlapping boxes, lowers their scores (-SoftNmsFunction, -Sigma), then drops the boxes whose score fell to -ScoreThreshold or below. Best when objects of one class overlap (crowds, shelves).
+- NMW: non-maximum weighted. Clusters like NMS, but the kept box moves to the IoU- and score-weighted average of its cluster, and keeps the first box's score. A middle ground between NMS and WBF.
+
+Every fused detection says where it came from: Model is the method name, MergedCount the number of input boxes fused into it and SourceModels the distinct models that contributed. Output comes image by image, in the order images first appeared, and within an image by fused score, highest first (ties in input order); it is the same whatever -ThrottleLimit is. Input objects are never changed.
+'@
+
+    Parameters  = @{
+        InputObject           = @{
+            Description = 'The detections to fuse, usually from Import-Detection or New-Detection (deserialized detections from Import-Clixml are converted). $null is ignored; a detection without an image id is reported (error DetectionWithoutImageId) and skipped.'
+            Default     = 'None'
+        }
+        Path                  = @{
+            Description = @'
+COCO results files to read directly, each as one model named after the file's base name. This is faster than piping Import-Detection. Wildcards are expanded.
+
+When you also give -Weight as a list, name the files explicitly so that their order (the model order) is the one you mean, or give -Weight as a hashtable.
+'@
+            Default     = 'None'
+        }
+        LiteralPath           = @{
+            Description = 'Like -Path, but each name is used exactly as written: wildcard characters such as [ ] are not expanded.'
+            Default     = 'None'
+        }
+        Method                = @{
+            Description = 'The fusion method: WBF (Weighted Boxes Fusion), NMS, SoftNMS or NMW (non-maximum weighted). See the description, and about_BoxFusion for when to choose which.'
+            Default     = 'WBF'
+        }
+        IouThreshold          = @{
+            Description = @'
+The overlap (intersection over union) above which two boxes of the same category belong together: they are fused (WBF, NMW), the lower one is removed (NMS) or its score is decayed (SoftNMS with -SoftNmsFunction Linear; the Gaussian decay does not use it). ensemble-boxes calls it iou_thr.
+
+Lower values merge more boxes: right for models whose boxes for one object disagree, wrong for crowded scenes where distinct objects overlap. Values between 0.5 and 0.7 are usual; tune it with Optimize-Fusion.
+'@
+            Default     = '0.55 for WBF and NMW, 0.5 for NMS and SoftNMS'
+        }
+        SkipBoxThreshold      = @{
+            Description = @'
+WBF and NMW: input boxes whose own score (before any weight) is below this are dropped before fusion. ensemble-boxes calls it skip_box_thr.
+
+Raising it removes low-confidence noise and makes fusion faster, but WBF's averaged scores reward boxes that several models found even at low confidence, so small values (0.0001 to 0.05) usually score best. NMS and SoftNMS ignore it.
+'@
+            Default     = '0'
+        }
+        ConfidenceType        = @{
+            Description = @'
+WBF: how a cluster's fused score is computed from its members' weighted scores s*w (ensemble-boxes' conf_type). n is the number of boxes in the cluster, K the number of models and W the sum of all models' weights.
+- Avg: the mean of s*w, times min(K, n) / W, so a cluster with fewer boxes than there are models scores lower. With unequal weights the score can exceed 1 (a warning says so).
+- Max: the largest s*w, divided by the largest weight.
+- BoxAndModelAvg: the mean, rescaled by the weights of the boxes in the cluster and of the distinct models that contributed. Stays in [0, 1].
+- AbsentModelAwareAvg: the mean, rescaled so that the models with no box in the cluster count against it. Stays in [0, 1].
+
+The other methods ignore it.
+'@
+            Default     = 'Avg'
+        }
+        AllowOverflow         = @{
+            Description = 'WBF with -ConfidenceType Avg: scale the score by the number of boxes in the cluster, n / W, instead of min(K, n) / W, so that a cluster with more boxes than models can score above 1 (ensemble-boxes'' allows_overflow).'
+            Default     = 'False'
+        }
+        Weight                = @{
+            Description = @'
+Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models named in the same pipeline.
+
+A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be finite and 0 or more, with at least one above 0; a model with weight 0 contributes nothing. A list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
+'@
+            Default     = '1 for every model'
+            AcceptedValues = 'a list of numbers (one per model) or a hashtable of model name to number'
+        }
+        ImageInfo             = @{
+            Description = @'
+The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
+
+Detections of an image it does not list are reported (error ImageNotInImageInfo, one per image) and left out, because a challenge server rejects results for unknown images.
+'@
+            Default     = 'None (boxes are not clipped)'
+        }
+        SoftNmsFunction       = @{
+            Description = 'SoftNMS: how an overlapping box''s score s is decayed, where o is its IoU with the box just kept. Gaussian: s * exp(-o^2 / Sigma), for every box. Linear: s * (1 - o), only when o is above -IouThreshold. ensemble-boxes'' method 2 and 1.'
+            Default     = 'Gaussian'
+        }
+        Sigma                 = @{
+            Description = 'SoftNMS with -SoftNmsFunction Gaussian: the sigma of the decay s * exp(-IoU^2 / sigma). Smaller values decay overlapping boxes harder, towards NMS; larger values keep more of them.'
+            Default     = '0.5'
+            AcceptedValues = 'a number greater than 0'
+        }
+        ScoreThreshold        = @{
+            Description = 'SoftNMS: after decaying, only boxes whose decayed score is greater than this are kept (ensemble-boxes'' thresh). The other methods ignore it; use -SkipBoxThreshold for WBF and NMW.'
+            Default     = '0.001'
+        }
+        ClassAgnostic         = @{
+            Description = 'Fuse boxes of different categories together, for models that disagree about the class of one object. A fused box takes the category with the highest sum of weighted scores among its members. Not in ensemble-boxes.'
+            Default     = 'False'
+        }
+        MaxDetectionsPerImage = @{
+            Description = 'Keep at most this many fused boxes per image, the highest scored. COCO evaluation looks at the best 100 per image, and many challenges limit submissions to 100 per image.'
+            Default     = 'None (all fused boxes are kept)'
+        }
+        MinVotes              = @{
+            Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Cannot be used with -Voting.'
+            Default     = '1'
+        }
+        Voting                = @{
+            Description = 'Sets -MinVotes from the number of models with a weight above 0: Affirmative (1 model is enough), Consensus (at least half of the models, rounded up) or Unanimous (every model). These are the ensemble strategies of Casado-Garcia and Heras. Cannot be used with -MinVotes.'
+            Default     = 'Affirmative (that is, -MinVotes 1)'
+        }
+        ThrottleLimit         = @{
+            Description = 'The number of threads that fuse images in parallel. The output is the same, byte for byte, whatever the value.'
+            Default     = 'The number of processor cores'
+        }
+    }
+
+    Inputs      = @(
+        @{ Type = 'BoxFusion.Detection'; Description = 'Detections, from Import-Detection, New-Detection or an earlier Merge-Detection.' }
+    )
+    Outputs     = @(
+        @{ Type = 'BoxFusion.Detection'; Description = 'The fused detections: Model is the method name (WBF, NMS, SoftNMS or NMW), MergedCount the number of input boxes in each, SourceModels the models that contributed.' }
+    )
+
+    Notes       = @'
+Merge-Detection keeps every input detection until the input ends, then fuses all images on several threads and writes the results. Press Ctrl+C to stop it; a progress bar appears when fusion takes more than half a second.
+
+WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
+
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>).
+
+The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
+'@
+
+    Examples    = @(
+        @{
+            Title   = 'Fuse three models with WBF, one weighted double, into a submission'
+            Code    = @'
+cd tests/data/sample
+Import-Detection yolox.json, cascade.json, detr.json |
+    Merge-Detection -Method WBF -IouThreshold 0.6 -SkipBoxThreshold 0.01 -Weight 2, 1, 1 -ImageInfo gt.json |
+    Export-Submission -Path submission.json
+'@
+            Remarks = 'Import-Detection names the models yolox, cascade and detr, in that order, so the weights 2, 1, 1 give yolox twice the say of each other model. -ImageInfo gt.json clips the boxes to the image sizes of the ground truth. The sample fuses 17,605 detections into 14,169; Merge-Detection warns that 3 fused scores are above 1 (Avg with unequal weights).'
+        }
+        @{
+            Title   = 'Read the files directly and weight models by name'
+            Code    = @'
+Merge-Detection -Path yolox.json, cascade.json, detr.json -Weight @{ yolox = 2 } -ConfidenceType BoxAndModelAvg -ImageInfo gt.json |
+    Export-Submission submission.zip
+'@
+            Remarks = 'With -Path, Merge-Detection reads the files itself, which is faster than piping Import-Detection. The hashtable gives yolox weight 2 and every model it does not name weight 1. BoxAndModelAvg keeps the fused scores in [0, 1]. A .zip path makes Export-Submission write a zip holding submission.json.'
+        }
+        @{
+            Title   = 'Compare the four methods on a validation set'
+            Code    = @'
+$detections = Import-Detection yolox.json, cascade.json, detr.json
+foreach ($method in 'WBF', 'NMS', 'SoftNMS', 'NMW') {
+    $detections | Merge-Detection -Method $method -Weight 2, 1, 1 -ImageInfo gt.json -WarningAction SilentlyContinue |
+        Measure-Detection -GroundTruth gt.json |
+        Select-Object @{ n = 'Method'; e = { $method } }, AP, AP50, AR100
+}
+'@
+            Remarks = 'Import the files once and fuse them four times. Measure-Detection scores each result with COCO mAP against the ground truth. Optimize-Fusion automates this search over methods and parameters.'
+        }
+        @{
+            Title   = 'Soft-NMS over the test-time augmentations of one detector'
+            Code    = @'
+Import-Detection tta/original.json, tta/hflip.json, tta/scale125.json -Model yolox |
+    Merge-Detection -Method SoftNMS -SoftNmsFunction Gaussian -Sigma 0.5 -ScoreThreshold 0.01 -MaxDetectionsPerImage 100
+'@
+            Remarks = '-Model yolox names all three files as one model, so they count as one model for -Weight and -MinVotes. Soft-NMS suits one model''s predictions and objects that overlap: close boxes lose score instead of disappearing. -MaxDetectionsPerImage 100 keeps the 100 best boxes of each image, as COCO evaluation counts.'
+        }
+        @{
+            Title   = 'Keep only the boxes most models agree on'
+            Code    = @'
+Import-Detection yolox.json, cascade.json, detr.json |
+    Merge-Detection -Voting Consensus |
+    Group-Object { $_.SourceModels.Count } -NoElement
+'@
+            Remarks = 'With three models, -Voting Consensus keeps the fused boxes that at least two models contributed to (the same as -MinVotes 2). Group-Object shows how many fused boxes came from two and from three models.'
+        }
+        @{
+            Title   = 'Find out why a fused box exists'
+            Code    = @'
+Import-Detection yolox.json, cascade.json, detr.json | Merge-Detection |
+    Where-Object { $_.MergedCount -ge 3 -and $_.SourceModels -notcontains 'detr' } |
+    Select-Object -First 5 ImageId, CategoryId, Score, MergedCount, SourceModels
+'@
+            Remarks = 'MergedCount is the number of input boxes fused into a box and SourceModels the models they came from: here, boxes that yolox and cascade found together but detr missed.'
+        }
+    )
+
+    Links       = @(
+        'about_BoxFusion'
+        'Import-Detection'
+        'New-Detection'
+        'Measure-Detection'
+        'Optimize-Fusion'
+        'Export-Submission'
+        @{ Text = 'ensemble-boxes (Weighted Boxes Fusion)'; Uri = 'https://github.com/ZFTurbo/Weighted-Boxes-Fusion' }
+    )
+}
