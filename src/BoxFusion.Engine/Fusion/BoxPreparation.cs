@@ -51,30 +51,4 @@ namespace BoxFusion.Fusion
 
         private static double Clamp(double v, double max) => v < 0 ? 0 : (v > max ? max : v);
     }
-
-    /// <summary>Sort orders over prepared boxes. Categories form contiguous runs; ties fall back to input order.</summary>
-    internal sealed class ByCategoryThenScore : IComparer<PreparedBox>
-    {
-        private readonly bool agnostic;
-        public ByCategoryThenScore(bool agnostic) { this.agnostic = agnostic; }
-
-        public int Compare(PreparedBox a, PreparedBox b)
-        {
-            if (!agnostic && a.Category != b.Category) return a.Category < b.Category ? -1 : 1;
-            if (a.WeightedScore != b.WeightedScore) return a.WeightedScore > b.WeightedScore ? -1 : 1;
-            return a.Order.CompareTo(b.Order);
-        }
-    }
-
-    internal sealed class ByCategoryThenOrder : IComparer<PreparedBox>
-    {
-        private readonly bool agnostic;
-        public ByCategoryThenOrder(bool agnostic) { this.agnostic = agnostic; }
-
-        public int Compare(PreparedBox a, PreparedBox b)
-        {
-            if (!agnostic && a.Category != b.Category) return a.Category < b.Category ? -1 : 1;
-            return a.Order.CompareTo(b.Order);
-        }
-    }
 }

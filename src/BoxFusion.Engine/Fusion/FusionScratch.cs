@@ -17,6 +17,10 @@ namespace BoxFusion.Fusion
         public int BoxCount;
         /// <summary>Next member of the same cluster (index into Boxes), -1 at the end.</summary>
         public int[] NextMember = new int[256];
+        /// <summary>Sort workspace: packed keys, a permutation, and a second box array to permute into.</summary>
+        public long[] SortKeys = new long[256];
+        public int[] SortIndex = new int[256];
+        public PreparedBox[] SortedBoxes = new PreparedBox[256];
         public FusedBox[] Fused = new FusedBox[256];
         public ClusterSums[] Sums = new ClusterSums[256];
         public int FusedCount;
@@ -36,6 +40,9 @@ namespace BoxFusion.Fusion
             {
                 int size = Math.Max(boxCapacity, Boxes.Length * 2);
                 Boxes = new PreparedBox[size];
+                SortedBoxes = new PreparedBox[size];
+                SortKeys = new long[size];
+                SortIndex = new int[size];
                 NextMember = new int[size];
                 Work = new double[size];
             }

@@ -6,10 +6,6 @@ namespace BoxFusion.Fusion
     /// <summary>Fuses the detections of one image: prepare, cluster per category, then rank and describe.</summary>
     internal static class ImageFuser
     {
-        private static readonly ByCategoryThenScore ScoreOrder = new ByCategoryThenScore(false);
-        private static readonly ByCategoryThenScore ScoreOrderAgnostic = new ByCategoryThenScore(true);
-        private static readonly ByCategoryThenOrder InputOrder = new ByCategoryThenOrder(false);
-        private static readonly ByCategoryThenOrder InputOrderAgnostic = new ByCategoryThenOrder(true);
         private static readonly ByScoreThenOrder Ranking = new ByScoreThenOrder();
 
         public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, double width, double height,
@@ -21,10 +17,7 @@ namespace BoxFusion.Fusion
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
             bool agnostic = o.ClassAgnostic;
-            IComparer<PreparedBox> order = o.Method == FusionMethod.SoftNMS
-                ? (agnostic ? InputOrderAgnostic : InputOrder)
-                : (agnostic ? ScoreOrderAgnostic : ScoreOrder);
-            Array.Sort(s.Boxes, 0, s.BoxCount, order);
+            BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
             for (int start = 0; start < s.BoxCount;)
             {
