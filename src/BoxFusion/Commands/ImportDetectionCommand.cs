@@ -42,6 +42,10 @@ namespace BoxFusion.Commands
         protected override void BeginProcessing()
         {
             import = new ResultFileImport(this, 1);
+            if (Format == DetectionFileFormat.Coco && ImageInfo != null)
+            {
+                WriteWarning("-ImageInfo is only used with -Format Yolo; COCO results carry pixel boxes and image ids. To clip boxes to their images, give -ImageInfo to Merge-Detection.");
+            }
             if (Format == DetectionFileFormat.Yolo)
             {
                 if (ImageInfo == null)

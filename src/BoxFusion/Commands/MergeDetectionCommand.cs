@@ -81,8 +81,9 @@ namespace BoxFusion.Commands
         [Parameter]
         public SwitchParameter ClassAgnostic { get; set; }
 
+        /// <summary>Keep the N best fused boxes per image; 0 keeps all.</summary>
         [Parameter]
-        [ValidateRange(1, int.MaxValue)]
+        [ValidateRange(0, int.MaxValue)]
         public int MaxDetectionsPerImage { get; set; }
 
         [Parameter]
@@ -92,8 +93,9 @@ namespace BoxFusion.Commands
         [Parameter]
         public VotingRule Voting { get; set; }
 
+        /// <summary>Threads that fuse images; 0 uses every core.</summary>
         [Parameter]
-        [ValidateRange(1, 1024)]
+        [ValidateRange(0, 1024)]
         public int ThrottleLimit { get; set; }
 
         protected override void BeginProcessing()
@@ -103,6 +105,25 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
             import = new ResultFileImport(this, 1);
+            WarnAboutUnusedOptions();
+        }
+
+        /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
+        private void WarnAboutUnusedOptions()
+        {
+            var unused = new List<string>();
+            var bound = MyInvocation.BoundParameters;
+            bool wbf = Method == FusionMethod.WBF, nmw = Method == FusionMethod.NMW, soft = Method == FusionMethod.SoftNMS;
+            if (!wbf && !nmw && bound.ContainsKey(nameof(SkipBoxThreshold))) unused.Add("-SkipBoxThreshold");
+            if (!wbf && bound.ContainsKey(nameof(ConfidenceType))) unused.Add("-ConfidenceType");
+            if (!wbf && bound.ContainsKey(nameof(AllowOverflow))) unused.Add("-AllowOverflow");
+            if (!soft && bound.ContainsKey(nameof(SoftNmsFunction))) unused.Add("-SoftNmsFunction");
+            if (!soft && bound.ContainsKey(nameof(Sigma))) unused.Add("-Sigma");
+            if (!soft && bound.ContainsKey(nameof(ScoreThreshold))) unused.Add("-ScoreThreshold");
+            if (unused.Count > 0)
+            {
+                WriteWarning(string.Join(", ", unused) + " do" + (unused.Count == 1 ? "es" : "") + " not apply to -Method " + Method + " and " + (unused.Count == 1 ? "is" : "are") + " ignored.");
+            }
         }
 
         protected override void ProcessRecord()

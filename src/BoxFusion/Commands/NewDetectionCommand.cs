@@ -68,7 +68,7 @@ namespace BoxFusion.Commands
             long record = index++;
             object id = ImageId is PSObject p ? p.BaseObject : ImageId;
             // CSV cells are strings: "42" meant the COCO id 42; "42.jpg" stays a file name.
-            if (id is string s && s.Length > 0 && s.Length < 19 && (s == "0" || s[0] != '0') && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long n)) id = n;
+            id = DetectionConversion.ImageIdFromText(id);
             double x, y, w, h;
             bool corners = X1.HasValue && Y1.HasValue && X2.HasValue && Y2.HasValue;
             if (corners) { x = X1.Value; y = Y1.Value; w = X2.Value - X1.Value; h = Y2.Value - Y1.Value; }

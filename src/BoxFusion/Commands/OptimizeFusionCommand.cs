@@ -21,6 +21,7 @@ namespace BoxFusion.Commands
     {
         private const string InputSet = "InputObject";
         private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private ResultFileImport import;
@@ -37,6 +38,11 @@ namespace BoxFusion.Commands
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
+        [Alias("PSPath", "LP")]
+        [ValidateNotNullOrEmpty]
+        public string[] LiteralPath { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -88,16 +94,30 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int MaxDetectionsPerImage { get; set; }
 
-        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
+        protected override void BeginProcessing()
+        {
+            if (TimeBudget < TimeSpan.Zero)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("NegativeTimeBudget", "TimeBudget", TimeBudget, "-TimeBudget must be positive, e.g. '00:05:00' for five minutes."));
+            }
+            import = new ResultFileImport(this, 1);
+        }
 
         protected override void ProcessRecord()
         {
             if (ParameterSetName == InputSet)
             {
-                if (InputObject != null && InputObject.ImageId != null) ensemble.Add(InputObject);
+                if (InputObject == null) return;
+                if (InputObject.ImageId == null)
+                {
+                    WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be used: " + InputObject));
+                    return;
+                }
+                ensemble.Add(InputObject);
                 return;
             }
-            var files = PathResolver.ResolveExisting(this, Path, literal: false);
+            bool literal = ParameterSetName == LiteralPathSet;
+            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), ensemble.Add, i + 1, files.Count);
             import.Complete();
         }
@@ -108,7 +128,7 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false);
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
             var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
             var space = new SearchSpace
             {

@@ -29,9 +29,7 @@ namespace BoxFusion.Commands
             }
             var result = new Detection();
             var imageId = Get("ImageId", "image_id") ?? throw new ArgumentException("it has no ImageId (or image_id) property");
-            if (imageId is string text && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long number) && source.BaseObject is PSCustomObject && IsCsvRow(source))
-                imageId = number; // a CSV cell "7" meant the number 7
-            result.ImageId = imageId;
+            result.ImageId = ImageIdFromText(imageId);
             result.CategoryId = Number<int>(Get("CategoryId", "category_id"), "CategoryId");
             result.Score = Number<double>(Get("Score", "score"), "Score");
             var bbox = Get("bbox");
@@ -63,8 +61,16 @@ namespace BoxFusion.Commands
             return result;
         }
 
-        private static bool IsCsvRow(PSObject source) =>
-            source.Properties.All(p => p.Value == null || p.Value is string || p.Value is PSObject po && po.BaseObject is string);
+        /// <summary>
+        /// CSV cells are text: "42" meant the COCO id 42, while "42.jpg" or "007" stay text. Other values pass unchanged.
+        /// </summary>
+        public static object ImageIdFromText(object id)
+        {
+            if (id is string s && s.Length > 0 && s.Length < 19 && (s == "0" || s[0] != '0')
+                && long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n))
+                return n;
+            return id;
+        }
 
         private static object Unwrap(object value) => value is PSObject p ? p.BaseObject : value;
 

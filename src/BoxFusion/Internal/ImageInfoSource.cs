@@ -13,12 +13,18 @@ namespace BoxFusion.Commands
     /// </summary>
     internal static class ImageInfoSource
     {
-        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly)
+        /// <param name="needsAnnotations">The caller scores against the boxes (-GroundTruth): only a file or a loaded ground truth will do.</param>
+        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false)
         {
             if (value is PSObject ps && !(ps.BaseObject is PSCustomObject)) value = ps.BaseObject;
             if (value is CocoGroundTruth gt) return gt;
             if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly);
             if (value is string path) return Load(cmdlet, PathResolver.ResolveForWriting(cmdlet, path), parameter, imagesOnly);
+            if (needsAnnotations)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
+                    "-" + parameter + " needs the annotations: give the path of the COCO annotations file (e.g. val.json), not objects read from it."));
+            }
             var images = new List<CocoImage>();
             var pso = PSObject.AsPSObject(value);
             var imagesProperty = pso.Properties["images"];

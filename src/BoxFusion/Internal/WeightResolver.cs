@@ -43,10 +43,18 @@ namespace BoxFusion.Commands
             return new[] { ToDouble(weight, "#1") };
         }
 
+        /// <summary>The model with exactly this name, else the only one that matches ignoring case.</summary>
         private static int IndexOf(IReadOnlyList<string> models, string name)
         {
-            for (int i = 0; i < models.Count; i++) if (string.Equals(models[i], name, StringComparison.OrdinalIgnoreCase)) return i;
-            return -1;
+            for (int i = 0; i < models.Count; i++) if (string.Equals(models[i], name, StringComparison.Ordinal)) return i;
+            int found = -1;
+            for (int i = 0; i < models.Count; i++)
+            {
+                if (!string.Equals(models[i], name, StringComparison.OrdinalIgnoreCase)) continue;
+                if (found >= 0) return -1; // ambiguous: 'YoloX' and 'yolox' are different models
+                found = i;
+            }
+            return found;
         }
 
         private static double ToDouble(object value, string which)

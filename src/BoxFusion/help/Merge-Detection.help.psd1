@@ -107,7 +107,7 @@ Detections of an image it does not list are reported (error ImageNotInImageInfo,
         }
         MaxDetectionsPerImage = @{
             Description = 'Keep at most this many fused boxes per image, the highest scored. COCO evaluation looks at the best 100 per image, and many challenges limit submissions to 100 per image.'
-            Default     = 'None (all fused boxes are kept)'
+            Default     = '0 (all fused boxes are kept)'
         }
         MinVotes              = @{
             Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Cannot be used with -Voting.'

@@ -31,6 +31,10 @@ Tune on a validation set that is not the test set, and prefer settings whose adv
             Description = 'COCO results files of the validation set to read directly instead of from the pipeline, each as one model named after its base name (yolox.json is the model yolox). Wildcards are expanded.'
             Default     = 'None'
         }
+        LiteralPath      = @{
+            Description = 'Like -Path, but each name is used exactly as written: wildcard characters are not expanded.'
+            Default     = 'None'
+        }
         Method           = @{
             Description = 'The fusion methods to try, as Merge-Detection -Method.'
             Default     = 'WBF, NMS, SoftNMS, NMW'
@@ -93,7 +97,7 @@ A trial costs one fusion and one COCO evaluation of the whole validation set (ea
 
 The trials are also left in the global variable $BoxFusionTrials, so the trials finished before a Ctrl+C are not lost.
 
-Errors you can catch by id: NoDetections (no input), ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+Errors you can catch by id: NoDetections (no input), NegativeTimeBudget, GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
 
 The ranking uses -Metric only. Stats holds all 12 statistics, so you can check that a gain in AP does not cost too much AR100 or APSmall.
 '@
