@@ -45,7 +45,7 @@ namespace BoxFusion.Tests
             for (int i = 0; i < fused.Length; i++)
             {
                 var entries = ensemble.GetImage(i);
-                foreach (var d in fused[i]) output.Add((d, members[d].Select(k => entries[k].Detection).ToArray()));
+                foreach (var d in fused[i]) output.Add((d, members[d].Select(k => entries[k]).Select(e => new Detection(ensemble.ImageIds[i], e.CategoryId, e.Score, e.X, e.Y, e.Width, e.Height, ensemble.Models[e.Model])).ToArray()));
             }
             return (ensemble, output);
         }

@@ -21,7 +21,7 @@ namespace BoxFusion.Fusion
                 var entry = entries[i];
                 double weight = context.Weights[entry.Model];
                 if (weight == 0) continue; // a model weighted 0 contributes nothing
-                var d = entry.Detection;
+                var d = entry;
                 double score = d.Score;
                 if (double.IsNaN(score) || (skipLowScores && score < skip)) continue;
                 double x1 = d.X, y1 = d.Y, x2 = d.X + d.Width, y2 = d.Y + d.Height;

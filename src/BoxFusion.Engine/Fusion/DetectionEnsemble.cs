@@ -3,17 +3,33 @@ using System.Collections.Generic;
 
 namespace BoxFusion.Fusion
 {
-    /// <summary>One detection of an image and the index of the model it came from.</summary>
+    /// <summary>
+    /// One input box of an image, held by value (no reference to the caller's object, which can then be
+    /// collected young): what fusion needs, and the index of the model it came from.
+    /// </summary>
     public readonly struct EnsembleEntry
     {
-        public EnsembleEntry(Detection detection, int model) { Detection = detection; Model = model; }
-        public Detection Detection { get; }
-        public int Model { get; }
+        public EnsembleEntry(int categoryId, double score, double x, double y, double width, double height, int model)
+        {
+            CategoryId = categoryId;
+            Score = score;
+            X = x;
+            Y = y;
+            Width = width;
+            Height = height;
+            Model = model;
+        }
+
+        public readonly double X, Y, Width, Height, Score;
+        public readonly int CategoryId;
+        public readonly int Model;
+        public double Right => X + Width;
+        public double Bottom => Y + Height;
     }
 
     /// <summary>
     /// Collects detections by image and by model, both in order of first appearance, as fusion needs them.
-    /// Holds references only: the caller's detections are never changed.
+    /// Copies the values it needs: the caller's detections are never changed nor kept.
     /// </summary>
     public sealed class DetectionEnsemble
     {
@@ -37,15 +53,20 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
-            int model = ModelOf(detection.Model ?? string.Empty);
-            var image = ImageOf(detection.ImageId);
+            Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty));
+        }
+
+        /// <summary>Adds one box of a model already registered with <see cref="ModelOf"/>; the image id must be normalised (long or string).</summary>
+        public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model)
+        {
+            var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
-            image.Add(new EnsembleEntry(detection, model));
+            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
             DetectionCount++;
         }
 
         /// <summary>Model index of a name, registering it on first sight; cheap for runs of one model.</summary>
-        private int ModelOf(string name)
+        public int ModelOf(string name)
         {
             if (ReferenceEquals(name, lastModel)) return lastModelIndex;
             if (!modelIndex.TryGetValue(name, out int index))
@@ -76,7 +97,7 @@ namespace BoxFusion.Fusion
 
         public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
 
-        /// <summary>The image's detections in model order, each model's in the order given.</summary>
+        /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)
         {
             var list = images[index];

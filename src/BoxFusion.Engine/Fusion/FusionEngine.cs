@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,35 +9,66 @@ namespace BoxFusion.Fusion
     /// <summary>Fuses every image of an ensemble, in parallel; the result is the same whatever the thread count.</summary>
     public static class FusionEngine
     {
+        /// <summary>Images fused per batch when streaming: large enough to keep every core busy, small enough that results die young.</summary>
+        private const int StreamWindow = 256;
+
         /// <param name="widths">Image widths by image index (NaN: unknown, no clipping); null when no sizes are known.</param>
         /// <param name="progress">Incremented once per fused image; read it from another thread to report progress.</param>
         public static Detection[][] FuseAll(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
+            var results = new Detection[ensemble.ImageCount][];
+            FuseRange(ensemble, context, widths, heights, 0, results.Length, results, cancel, progress);
+            return results;
+        }
+
+        /// <summary>
+        /// Fuses image by image, in order, while the next batch is being fused on other threads: each
+        /// image's result can be used (and dropped) as soon as it is yielded. Output equals <see cref="FuseAll"/>.
+        /// </summary>
+        public static IEnumerable<Detection[]> FuseInOrder(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
+            CancellationToken cancel = default, StrongBox<int> progress = null)
+        {
             int n = ensemble.ImageCount;
-            var results = new Detection[n][];
+            Task<Detection[][]> Start(int from) => Task.Run(() =>
+            {
+                var window = new Detection[Math.Min(StreamWindow, n - from)][];
+                FuseRange(ensemble, context, widths, heights, from, window.Length, window, cancel, progress);
+                return window;
+            });
+            var next = n > 0 ? Start(0) : null;
+            for (int from = 0; from < n; from += StreamWindow)
+            {
+                var window = next.GetAwaiter().GetResult();
+                next = from + StreamWindow < n ? Start(from + StreamWindow) : null;
+                foreach (var image in window) yield return image;
+            }
+        }
+
+        private static void FuseRange(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
+            int from, int count, Detection[][] into, CancellationToken cancel, StrongBox<int> progress)
+        {
             var parallel = new ParallelOptions
             {
                 CancellationToken = cancel,
                 MaxDegreeOfParallelism = context.Options.MaxDegreeOfParallelism > 0 ? context.Options.MaxDegreeOfParallelism : Environment.ProcessorCount,
             };
-            Parallel.For(0, n, parallel, () => new FusionScratch(), (i, state, scratch) =>
+            Parallel.For(0, count, parallel, () => new FusionScratch(), (k, state, scratch) =>
             {
+                int i = from + k;
                 double w = widths != null ? widths[i] : double.NaN;
                 double h = heights != null ? heights[i] : double.NaN;
-                results[i] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), w, h, context, scratch);
+                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), w, h, context, scratch);
                 if (progress != null) Interlocked.Increment(ref progress.Value);
                 return scratch;
             }, _ => { });
-            return results;
         }
 
-        /// <summary>Fuses a single image's detections (already in model order) without any threads.</summary>
-        public static Detection[] FuseImage(object imageId, System.Collections.Generic.IReadOnlyList<EnsembleEntry> entries,
+        /// <summary>Fuses a single image's boxes (already in model order) without any threads.</summary>
+        public static Detection[] FuseImage(object imageId, IReadOnlyList<EnsembleEntry> entries,
             FusionContext context, double width = double.NaN, double height = double.NaN)
         {
             return ImageFuser.Fuse(imageId, entries, width, height, context, new FusionScratch());
         }
     }
-
 }

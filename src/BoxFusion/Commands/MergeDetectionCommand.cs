@@ -153,23 +153,54 @@ namespace BoxFusion.Commands
             if (ensemble.ImageCount == 0) return;
             FusionContext context = CreateContext();
             SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
-            Detection[][] fused = Fuse(context, widths, heights);
-            if (fused == null) return;
-            int above = 0;
-            for (int i = 0; i < fused.Length; i++)
-            {
-                if (unknown != null && unknown[i]) continue;
-                foreach (var d in fused[i])
-                {
-                    if (d.Score > 1) above++;
-                    WriteObject(d);
-                }
-            }
+            int above = Emit(context, widths, heights, unknown);
             if (above > 0 && !context.Options.AllowOverflow)
             {
                 WriteWarning(string.Format(CultureInfo.InvariantCulture,
                     "{0} fused scores are above 1: WBF with -ConfidenceType Avg and unequal weights can do that (as ensemble-boxes does). Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].", above));
             }
+        }
+
+        /// <summary>
+        /// Writes fused images in order while later images are fused on other threads, so each result can be
+        /// written downstream and dropped early. Reports progress; Ctrl+C cancels the workers.
+        /// </summary>
+        private int Emit(FusionContext context, double[] widths, double[] heights, bool[] unknown)
+        {
+            var done = new StrongBox<int>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long nextReport = 500;
+            int above = 0, index = 0;
+            string activity = "Merging detections (" + Method + ")";
+            try
+            {
+                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, cancel.Token, done))
+                {
+                    if (unknown == null || !unknown[index])
+                    {
+                        foreach (var d in image)
+                        {
+                            if (d.Score > 1) above++;
+                            WriteObject(d);
+                        }
+                    }
+                    index++;
+                    if (clock.ElapsedMilliseconds >= nextReport)
+                    {
+                        nextReport = clock.ElapsedMilliseconds + 250;
+                        WriteProgress(new ProgressRecord(2, activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} images", index, ensemble.ImageCount))
+                        {
+                            PercentComplete = (int)(100L * index / ensemble.ImageCount),
+                        });
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            if (nextReport > 500) WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            return above;
         }
 
         private FusionContext CreateContext()
@@ -229,34 +260,6 @@ namespace BoxFusion.Commands
                 WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, ensemble.ImageIds[i],
                     "Image " + ImageIds.Describe(ensemble.ImageIds[i]) + " is not in the -ImageInfo images" + (info.Path != null ? " of '" + info.Path + "'" : "") +
                     "; its detections were left out (a challenge server rejects results for unknown images)."));
-            }
-        }
-
-        /// <summary>Fuses on worker threads while this thread reports progress; Ctrl+C cancels promptly.</summary>
-        private Detection[][] Fuse(FusionContext context, double[] widths, double[] heights)
-        {
-            var done = new StrongBox<int>();
-            var work = Task.Run(() => FusionEngine.FuseAll(ensemble, context, widths, heights, cancel.Token, done));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            bool reported = false;
-            while (!work.Wait(200))
-            {
-                if (clock.ElapsedMilliseconds < 500) continue;
-                reported = true;
-                WriteProgress(new ProgressRecord(2, "Merging detections (" + Method + ")",
-                    string.Format(CultureInfo.InvariantCulture, "{0} of {1} images", Volatile.Read(ref done.Value), ensemble.ImageCount))
-                {
-                    PercentComplete = (int)(100L * Volatile.Read(ref done.Value) / ensemble.ImageCount),
-                });
-            }
-            if (reported) WriteProgress(new ProgressRecord(2, "Merging detections (" + Method + ")", "Done") { RecordType = ProgressRecordType.Completed });
-            try
-            {
-                return work.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
             }
         }
 
