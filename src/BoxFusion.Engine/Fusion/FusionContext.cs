@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
 
 namespace BoxFusion.Fusion
 {
@@ -10,6 +11,8 @@ namespace BoxFusion.Fusion
     public sealed class FusionContext
     {
         private readonly ConcurrentDictionary<ulong, string[]> modelSets = new ConcurrentDictionary<ulong, string[]>();
+        /// <summary>Model sets of up to 12 models, by bit mask, without locks.</summary>
+        private readonly string[][] smallSets = new string[1 << 12][];
 
         /// <param name="weights">One weight per model, in model order; null means all 1.</param>
         public FusionContext(FusionOptions options, IReadOnlyList<string> models, double[] weights)
@@ -75,15 +78,24 @@ namespace BoxFusion.Fusion
         /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
         internal string[] ModelSet(ulong mask)
         {
-            return modelSets.GetOrAdd(mask, m =>
+            if (mask < (ulong)smallSets.Length)
             {
-                var names = new List<string>();
-                for (int i = 0; i < Models.Length && i < 64; i++)
-                {
-                    if ((m & (1UL << i)) != 0) names.Add(Models[i]);
-                }
-                return names.ToArray();
-            });
+                var cached = Volatile.Read(ref smallSets[mask]);
+                if (cached != null) return cached;
+                var made = MakeSet(mask);
+                return Interlocked.CompareExchange(ref smallSets[mask], made, null) ?? made;
+            }
+            return modelSets.GetOrAdd(mask, MakeSet);
+        }
+
+        private string[] MakeSet(ulong m)
+        {
+            var names = new List<string>();
+            for (int i = 0; i < Models.Length && i < 64; i++)
+            {
+                if ((m & (1UL << i)) != 0) names.Add(Models[i]);
+            }
+            return names.ToArray();
         }
     }
 }

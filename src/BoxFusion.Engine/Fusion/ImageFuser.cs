@@ -6,7 +6,6 @@ namespace BoxFusion.Fusion
     /// <summary>Fuses the detections of one image: prepare, cluster per category, then rank and describe.</summary>
     internal static class ImageFuser
     {
-        private static readonly ByScoreThenOrder Ranking = new ByScoreThenOrder();
 
         public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, double width, double height,
             FusionContext context, FusionScratch s)
@@ -39,18 +38,19 @@ namespace BoxFusion.Fusion
         private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
         {
             var o = context.Options;
-            Array.Sort(s.Fused, 0, s.FusedCount, Ranking);
-            int limit = o.MaxDetectionsPerImage > 0 ? Math.Min(o.MaxDetectionsPerImage, s.FusedCount) : s.FusedCount;
-            var result = new List<Detection>(limit);
-            for (int c = 0; c < s.FusedCount && result.Count < limit; c++)
+            int n = s.FusedCount;
+            var order = RankFused(s);
+            int limit = o.MaxDetectionsPerImage > 0 ? Math.Min(o.MaxDetectionsPerImage, n) : n;
+            var result = new Detection[limit];
+            int count = 0;
+            for (int r = 0; r < n && count < limit; r++)
             {
-                ref var f = ref s.Fused[c];
+                ref var f = ref s.Fused[order[r]];
                 string[] sources = SourceModels(s, ref f, context, out int votes);
                 if (votes < o.MinVotes) continue;
                 int category = o.ClassAgnostic ? WinningCategory(s, ref f) : f.Category;
                 var detection = new Detection
                 {
-                    ImageId = imageId,
                     CategoryId = category,
                     Score = f.Score,
                     X = f.X1,
@@ -61,7 +61,8 @@ namespace BoxFusion.Fusion
                     MergedCount = f.MemberCount,
                     SourceModels = sources,
                 };
-                result.Add(detection);
+                detection.SetImageIdUnchecked(imageId);
+                result[count++] = detection;
                 if (context.MemberSink != null)
                 {
                     var members = new int[f.MemberCount];
@@ -69,7 +70,37 @@ namespace BoxFusion.Fusion
                     context.MemberSink(detection, members);
                 }
             }
-            return result.ToArray();
+            if (count < result.Length) Array.Resize(ref result, count);
+            return result;
+        }
+
+        /// <summary>Fused boxes by score, highest first, ties by the input order of their founding box (a primitive-key sort).</summary>
+        private static int[] RankFused(FusionScratch s)
+        {
+            int n = s.FusedCount;
+            var index = s.SortIndex;
+            var keys = s.Work;
+            if (index.Length < n) { index = s.SortIndex = new int[n * 2]; }
+            if (keys.Length < n) { keys = s.Work = new double[n * 2]; }
+            for (int i = 0; i < n; i++) { index[i] = i; keys[i] = -s.Fused[i].Score; }
+            Array.Sort(keys, index, 0, n);
+            for (int i = 0; i < n;)
+            {
+                int j = i + 1;
+                while (j < n && keys[j] == keys[i]) j++;
+                if (j - i > 1)
+                {
+                    // equal scores: founding boxes' input order
+                    for (int a = i + 1; a < j; a++)
+                    {
+                        int v = index[a], b = a - 1;
+                        while (b >= i && s.Fused[index[b]].Order > s.Fused[v].Order) { index[b + 1] = index[b]; b--; }
+                        index[b + 1] = v;
+                    }
+                }
+                i = j;
+            }
+            return index;
         }
 
         private static string[] SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
@@ -110,15 +141,6 @@ namespace BoxFusion.Fusion
             var best = sums[0];
             foreach (var p in sums) if (p.Value > best.Value) best = p;
             return best.Key;
-        }
-    }
-
-    internal sealed class ByScoreThenOrder : IComparer<FusedBox>
-    {
-        public int Compare(FusedBox a, FusedBox b)
-        {
-            if (a.Score != b.Score) return a.Score > b.Score ? -1 : 1;
-            return a.Order.CompareTo(b.Order);
         }
     }
 }

@@ -53,9 +53,13 @@ namespace BoxFusion.Json
         }
 
         /// <summary>Only whitespace (after a BOM) in the whole file.</summary>
-        private ResultFileException Empty() =>
-            new ResultFileException(ResultFileProblem.FileEmpty, Path, bufferOffset + end, -1,
-                bufferOffset + end > 3 ? "the file holds only whitespace; expected a JSON list of detections." : "the file is empty; expected a JSON list of detections.");
+        private ResultFileException Empty()
+        {
+            bool bom = bufferOffset == 0 && end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF;
+            bool nothing = bufferOffset + end == (bom ? 3 : 0);
+            return new ResultFileException(ResultFileProblem.FileEmpty, Path, bufferOffset + end, -1,
+                nothing ? "the file is empty; expected a JSON list of detections." : "the file holds only whitespace; expected a JSON list of detections.");
+        }
 
         private ResultFileException Truncated(Exception inner) =>
             new ResultFileException(ResultFileProblem.Truncated, Path, bufferOffset + end, begun ? recordIndex : -1,
@@ -82,6 +86,11 @@ namespace BoxFusion.Json
                 }
             }
             if (eof && IsValidPrefix()) return Truncated(e);
+            if (bufferOffset == 0 && at <= 4 && LooksLikeUtf16())
+            {
+                return new ResultFileException(ResultFileProblem.NotJson, Path, 0, -1,
+                    "the file is UTF-16 text (Windows PowerShell's Out-File and > write that); JSON files must be UTF-8: save it with Set-Content -Encoding utf8 or Out-File -Encoding utf8.", e);
+            }
             if (!begun && bufferOffset + start <= 3)
             {
                 return new ResultFileException(ResultFileProblem.NotJson, Path, position, -1,
@@ -107,6 +116,14 @@ namespace BoxFusion.Json
             {
                 return false;
             }
+        }
+
+        /// <summary>A UTF-16 byte order mark, or a NUL in every other byte of the first ones ('[' 00 '{' 00).</summary>
+        private bool LooksLikeUtf16()
+        {
+            if (bufferOffset != 0 || end < 2) return false;
+            if (buffer[0] == 0xFF && buffer[1] == 0xFE || buffer[0] == 0xFE && buffer[1] == 0xFF) return true;
+            return end >= 4 && (buffer[1] == 0 && buffer[3] == 0 || buffer[0] == 0 && buffer[2] == 0);
         }
 
         private static string Printable(string s)

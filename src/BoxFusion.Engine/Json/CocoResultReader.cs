@@ -85,11 +85,39 @@ namespace BoxFusion.Json
 
         private enum StepResult { Record, Skipped, Progress, NeedMore, EndOfList }
 
+        /// <summary>Whether the next record needs a comma first: the fast path tracks this instead of a JsonReaderState.</summary>
+        private bool afterRecord;
+
+        // Reader states for resuming Utf8JsonReader mid-list: just after '[' and just after a record.
+        private static readonly JsonReaderState AfterOpenState = StateAfter("[");
+        private static readonly JsonReaderState AfterRecordState = StateAfter("[{}");
+
+        private static JsonReaderState StateAfter(string prefix)
+        {
+            var reader = new Utf8JsonReader(System.Text.Encoding.ASCII.GetBytes(prefix), isFinalBlock: false, state: default);
+            while (reader.Read()) { }
+            return reader.CurrentState;
+        }
+
         private StepResult Step(out Detection detection)
         {
             detection = null;
             if (!begun && end == start && !eof) return StepResult.NeedMore;
             if (!begun) SkipByteOrderMark();
+            if (begun)
+            {
+                // Fast path for the usual record; anything unusual falls through to Utf8JsonReader, resumed in the same place.
+                var fast = FastRecordParser.TryParse(buffer, start, end, afterRecord, record, out detection, out int next);
+                if (fast == FastRecordParser.Result.Parsed)
+                {
+                    start = next;
+                    afterRecord = true;
+                    recordIndex++;
+                    return StepResult.Record;
+                }
+                if (fast == FastRecordParser.Result.NeedMore && !eof) return StepResult.NeedMore;
+                state = afterRecord ? AfterRecordState : AfterOpenState;
+            }
             var reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, start, end - start), eof, state);
             try
             {
@@ -116,6 +144,7 @@ namespace BoxFusion.Json
                 var outcome = record.Parse(ref reader, recordIndex, Skipped, out detection);
                 if (outcome == RecordParser.Outcome.NeedMore) return NeedMoreOrFail(ref reader);
                 Commit(ref reader);
+                afterRecord = true;
                 recordIndex++;
                 return outcome == RecordParser.Outcome.Good ? StepResult.Record : StepResult.Skipped;
             }
@@ -135,8 +164,7 @@ namespace BoxFusion.Json
         {
             if (!eof) return StepResult.NeedMore;
             if (!begun && IsWhitespace(start, end)) throw Empty();
-            throw new ResultFileException(ResultFileProblem.Truncated, Path, bufferOffset + end, begun ? recordIndex : -1,
-                "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).");
+            throw Truncated(null);
         }
 
         private void Commit(ref Utf8JsonReader reader)
@@ -159,10 +187,10 @@ namespace BoxFusion.Json
             {
                 if (buffer.Length >= maxBufferSize)
                 {
-                    throw new ResultFileException(ResultFileProblem.RecordTooLarge, Path, bufferOffset, begun ? recordIndex : -1, string.Format(
+                    throw new ResultFileException(ResultFileProblem.RecordTooLarge, Path, bufferOffset + start, begun ? recordIndex : -1, string.Format(
                         System.Globalization.CultureInfo.InvariantCulture,
-                        "one {0} is larger than {1} MB; a results record is a few hundred bytes (is this a results file?).",
-                        begun ? "record" : "value", maxBufferSize >> 20));
+                        "one {0} is larger than {1}; a results record is a few hundred bytes (is this a results file?).",
+                        begun ? "record" : "value", maxBufferSize >= 1 << 20 ? (maxBufferSize >> 20) + " MB" : maxBufferSize + " bytes"));
                 }
                 Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBufferSize));
             }

@@ -20,7 +20,7 @@ namespace BoxFusion.Json
         private readonly Dictionary<string, string> stringIds = new Dictionary<string, string>(StringComparer.Ordinal);
         private long lastNumericId = long.MinValue;
         private object lastNumericBoxed;
-        private byte[] lastStringBytes = Array.Empty<byte>();
+        private byte[] lastStringBytes; // the raw bytes of lastString when they were unescaped, else null
         private string lastString;
 
         public RecordParser(string model) { this.model = model; }
@@ -173,10 +173,12 @@ namespace BoxFusion.Json
 
         private object StringId(ref Utf8JsonReader reader)
         {
-            if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.SequenceEqual(lastStringBytes)) return lastString;
+            bool plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
+            if (plain && lastStringBytes != null && reader.ValueSpan.SequenceEqual(lastStringBytes)) return lastString;
             string s = reader.GetString();
             if (!stringIds.TryGetValue(s, out var shared)) stringIds.Add(s, shared = s);
-            if (!reader.ValueIsEscaped && !reader.HasValueSequence) lastStringBytes = reader.ValueSpan.ToArray();
+            // An escaped id ("7\u002ejpg") leaves no raw bytes to compare the next id with.
+            lastStringBytes = plain ? reader.ValueSpan.ToArray() : null;
             lastString = shared;
             return shared;
         }
@@ -206,6 +208,27 @@ namespace BoxFusion.Json
                 case JsonTokenType.False: return "a boolean";
                 default: return type.ToString();
             }
+        }
+
+        // Used by FastRecordParser: the same shared ids and model as the slow path.
+        internal object InternNumericId(long n) => NumericId(n);
+
+        internal object InternStringId(byte[] bytes, int start, int length)
+        {
+            var span = new ReadOnlySpan<byte>(bytes, start, length);
+            if (lastStringBytes != null && span.SequenceEqual(lastStringBytes)) return lastString; // null: the last id was escaped (or there was none)
+            string s = System.Text.Encoding.ASCII.GetString(bytes, start, length);
+            if (!stringIds.TryGetValue(s, out var shared)) stringIds.Add(s, shared = s);
+            lastStringBytes = span.ToArray();
+            lastString = shared;
+            return shared;
+        }
+
+        internal Detection Create(object imageId, int category, double score, double x, double y, double w, double h)
+        {
+            var d = new Detection { CategoryId = category, Score = score, X = x, Y = y, Width = w, Height = h, Model = model };
+            d.SetImageIdUnchecked(imageId);
+            return d;
         }
     }
 }
