@@ -1,70 +1,180 @@
 using System;
+using System.Buffers.Text;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using System.Threading.Tasks;
 
 namespace BoxFusion.Json
 {
     /// <summary>
-    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}),
-    /// one record per line, numbers in shortest round-trip form. Image ids keep their JSON type.
+    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}), one record
+    /// per line, numbers in shortest round-trip form, image ids keeping their JSON type. Records are formatted
+    /// in batches on worker threads and written in the order given, so the output is the same whatever the cores.
     /// </summary>
     public sealed class CocoResultWriter : IDisposable
     {
-        private static readonly JsonEncodedText ImageIdName = JsonEncodedText.Encode("image_id");
-        private static readonly JsonEncodedText CategoryIdName = JsonEncodedText.Encode("category_id");
-        private static readonly JsonEncodedText BboxName = JsonEncodedText.Encode("bbox");
-        private static readonly JsonEncodedText ScoreName = JsonEncodedText.Encode("score");
+        private const int BatchSize = 4096;
         private readonly Stream stream;
-        private readonly StreamBufferWriter output;
-        private readonly Utf8JsonWriter writer;
+        private readonly Queue<Task<ArraySegment<byte>>> pending = new Queue<Task<ArraySegment<byte>>>();
+        private readonly int maxPending = Math.Max(2, Environment.ProcessorCount * 2);
+        private Detection[] batch = new Detection[BatchSize];
+        private int batchCount;
         private bool closed;
 
         public CocoResultWriter(Stream stream)
         {
-            this.stream = stream;
-            output = new StreamBufferWriter(stream);
-            writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, Indented = false });
-            output.WriteAscii("[");
+            this.stream = stream ?? throw new ArgumentNullException(nameof(stream));
+            WriteAscii("[");
         }
 
         public long Count { get; private set; }
 
-        /// <summary>Writes one record; refuses what would make an invalid submission (no id, non-finite numbers).</summary>
+        /// <summary>Queues one record; refuses what would make an invalid submission (no id, non-finite numbers).</summary>
         public void Write(Detection d)
         {
             if (d.ImageId == null) throw new ArgumentException("A detection without an image id cannot be written.");
             if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
                 throw new ArgumentException("A detection with a non-finite score or box cannot be written: " + d);
-            output.WriteAscii(Count > 0 ? ",\n" : "\n");
-            writer.WriteStartObject();
-            if (d.ImageId is string s) writer.WriteString(ImageIdName, s);
-            else writer.WriteNumber(ImageIdName, (long)d.ImageId);
-            writer.WriteNumber(CategoryIdName, d.CategoryId);
-            writer.WriteStartArray(BboxName);
-            writer.WriteNumberValue(d.X);
-            writer.WriteNumberValue(d.Y);
-            writer.WriteNumberValue(d.Width);
-            writer.WriteNumberValue(d.Height);
-            writer.WriteEndArray();
-            writer.WriteNumber(ScoreName, d.Score);
-            writer.WriteEndObject();
-            writer.Flush();
-            writer.Reset(); // each record is a top-level value to the writer; separators are ours
-            Count++;
+            batch[batchCount++] = d;
+            if (batchCount == BatchSize) Submit();
+        }
+
+        /// <summary>Formats the current batch on a worker; writes finished batches when enough are queued.</summary>
+        private void Submit()
+        {
+            if (batchCount == 0) return;
+            var records = batch;
+            int count = batchCount;
+            bool first = Count == 0;
+            Count += count;
+            batch = new Detection[BatchSize];
+            batchCount = 0;
+            pending.Enqueue(Task.Run(() => Format(records, count, first)));
+            while (pending.Count >= maxPending) WriteOldest();
+        }
+
+        private void WriteOldest()
+        {
+            var bytes = pending.Dequeue().GetAwaiter().GetResult();
+            stream.Write(bytes.Array, bytes.Offset, bytes.Count);
         }
 
         /// <summary>Closes the list and flushes; call before the file is renamed into place.</summary>
         public void Complete()
         {
             if (closed) return;
+            Submit();
+            while (pending.Count > 0) WriteOldest();
             closed = true;
-            output.WriteAscii(Count > 0 ? "\n]\n" : "]\n");
-            output.Flush();
+            WriteAscii(Count > 0 ? "\n]\n" : "]\n");
             stream.Flush();
+        }
+
+        private void WriteAscii(string text)
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(text);
+            stream.Write(bytes, 0, bytes.Length);
+        }
+
+        private static ArraySegment<byte> Format(Detection[] records, int count, bool first)
+        {
+            var buffer = new byte[count * 128 + 64];
+            int p = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (buffer.Length - p < 512) Array.Resize(ref buffer, buffer.Length * 2);
+                if (i > 0 || !first) buffer[p++] = (byte)',';
+                buffer[p++] = (byte)'\n';
+                p = FormatRecord(records[i], ref buffer, p);
+            }
+            return new ArraySegment<byte>(buffer, 0, p);
+        }
+
+        private static int FormatRecord(Detection d, ref byte[] b, int p)
+        {
+            p = Ascii(b, p, "{\"image_id\":");
+            if (d.ImageId is string s)
+            {
+                var encoded = JsonEncodedText.Encode(s).EncodedUtf8Bytes;
+                if (b.Length - p < encoded.Length + 400) Array.Resize(ref b, b.Length + encoded.Length + 4096);
+                b[p++] = (byte)'"';
+                encoded.CopyTo(new Span<byte>(b, p, encoded.Length));
+                p += encoded.Length;
+                b[p++] = (byte)'"';
+            }
+            else p = Number(b, p, (long)d.ImageId);
+            p = Ascii(b, p, ",\"category_id\":");
+            p = Number(b, p, d.CategoryId);
+            p = Ascii(b, p, ",\"bbox\":[");
+            p = Number(b, p, d.X);
+            b[p++] = (byte)',';
+            p = Number(b, p, d.Y);
+            b[p++] = (byte)',';
+            p = Number(b, p, d.Width);
+            b[p++] = (byte)',';
+            p = Number(b, p, d.Height);
+            p = Ascii(b, p, "],\"score\":");
+            p = Number(b, p, d.Score);
+            b[p++] = (byte)'}';
+            return p;
+        }
+
+        private static int Ascii(byte[] b, int p, string text)
+        {
+            for (int i = 0; i < text.Length; i++) b[p + i] = (byte)text[i];
+            return p + text.Length;
+        }
+
+        private static int Number(byte[] b, int p, long value)
+        {
+            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 24), out int n);
+            return p + n;
+        }
+
+        private static readonly double[] Pow10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+
+        /// <summary>
+        /// Text that reads back as exactly the same double. Values with at most 6 decimals (as detectors and this
+        /// writer's own input usually have) are printed from integers, which is fast; others take the runtime's
+        /// shortest round-trip formatting (on .NET Framework: 15 significant digits).
+        /// </summary>
+        private static int Number(byte[] b, int p, double value)
+        {
+            double magnitude = Math.Abs(value);
+            if (magnitude < 1e9)
+            {
+                for (int k = 0; k < Pow10.Length; k++)
+                {
+                    double scaled = magnitude * Pow10[k];
+                    double whole = Math.Round(scaled);
+                    if (whole != scaled || whole / Pow10[k] != magnitude) continue;
+                    if (value < 0) b[p++] = (byte)'-';
+                    long digits = (long)whole;
+                    if (k == 0) return Number(b, p, digits);
+                    long intPart = digits / (long)Pow10[k], frac = digits % (long)Pow10[k];
+                    p = Number(b, p, intPart);
+                    b[p++] = (byte)'.';
+                    int start = p;
+                    for (int i = k - 1; i >= 0; i--) { b[start + i] = (byte)('0' + frac % 10); frac /= 10; }
+                    p += k;
+                    while (b[p - 1] == (byte)'0') p--; // k is minimal, so at least one nonzero digit stays
+                    return p;
+                }
+            }
+            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
+            return p + n;
         }
 
         private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
-        public void Dispose() => writer.Dispose();
+        public void Dispose()
+        {
+            // Nothing to release; an incomplete writer simply leaves its stream unfinished (the caller discards it).
+            while (pending.Count > 0)
+            {
+                try { pending.Dequeue().Wait(); } catch (AggregateException) { }
+            }
+        }
     }
 }
