@@ -40,15 +40,12 @@ namespace BoxFusion.Commands
                 using (reader = new CocoResultReader(path, model))
                 {
                     long length = reader.Length;
-                    int tick = 0;
-                    while (reader.TryRead(out var detection))
+                    // Parsing runs on a worker while this thread passes records on.
+                    foreach (var batch in BackgroundReading.ReadBatches(reader))
                     {
-                        accept(detection);
-                        if ((++tick & 0x3FFF) == 0)
-                        {
-                            if (Stopping) throw new PipelineStoppedException();
-                            Report(path, reader.Position, length, fileNumber, fileCount);
-                        }
+                        foreach (var detection in batch) accept(detection);
+                        if (Stopping) throw new PipelineStoppedException();
+                        Report(path, reader.Position, length, fileNumber, fileCount);
                     }
                 }
                 ReportSkipped(reader, path);
