@@ -51,9 +51,12 @@ Describe 'Optimize-Fusion' {
     }
 
     It 'stops at -TimeBudget with the trials finished so far' {
-        $caseA = Join-Path $DataRoot 'case-a'
-        $trials = Import-Detection (Join-Path $caseA 'model*.json') | Optimize-Fusion -GroundTruth (Join-Path $caseA 'gt.json') -TimeBudget '00:00:00.3'
+        $sample = Join-Path $DataRoot 'sample'
+        $detections = Import-Detection ('yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" })
+        # A full search here runs about 80 trials of ~0.1 s; a 1 s budget must end it long before.
+        $trials = $detections | Optimize-Fusion -GroundTruth (Join-Path $sample 'gt.json') -TimeBudget '00:00:01'
         $trials.Count | Should -BeGreaterThan 0
         $trials.Count | Should -BeLessThan 60
+        $trials[0].Rank | Should -Be 1
     }
 }

@@ -1,0 +1,47 @@
+# The CI fuzz run: a few thousand mutated fixture files (fixed seed) through
+# Import-Detection | Merge-Detection | Export-Submission. tests/Fuzz/Fuzz.ps1 does the work and says what it
+# checks; it runs in a child pwsh, so that a hung case (a thread that never returns) fails this test instead
+# of hanging the test run. `build.ps1 -Task Fuzz` runs a longer one (-FuzzCases, 20000 by default).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:FuzzScript = Join-Path $RepoRoot 'tests/Fuzz/Fuzz.ps1'
+}
+
+Describe 'Fuzzed input' {
+    It 'survives 2000 mutated files: no unhandled exception, no hang, every failure an ErrorRecord of ours, nothing silently wrong' {
+        $summaryPath = Join-Path $TestDrive 'fuzz-summary.json'
+        $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:FuzzScript, '-ModulePath', $ModulePath, '-Cases', '2000', '-Seed', '20250101',
+            '-FailureFolder', (Join-Path $RepoRoot 'out/fuzz-failures'), '-SummaryPath', $summaryPath) { $start.ArgumentList.Add($a) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(900000)) {
+            $process.Kill($true)
+            throw "The fuzz run did not finish in 15 minutes (a hang outside the per-case time limit)."
+        }
+        $process.WaitForExit()
+        $log = $stdout.Result + $stderr.Result
+        Test-Path $summaryPath | Should -BeTrue -Because "the fuzz run should have written its summary; it said:`n$log"
+        $summary = Get-Content $summaryPath -Raw | ConvertFrom-Json
+        Write-Host $summary.Text
+
+        $summary.Cases | Should -Be 2000
+        $summary.Hangs | Should -Be 0
+        @($summary.Failures) | Should -BeNullOrEmpty -Because $summary.Text
+        $process.ExitCode | Should -Be 0 -Because $log
+
+        # The mutations reach every kind of file failure and skipped record (and some files stay good).
+        $seen = $summary.ErrorIds.PSObject.Properties.Name
+        foreach ($id in 'ResultFileFileEmpty', 'ResultFileNotJson', 'ResultFileTruncated', 'ResultFileNotAList', 'ResultFileRecordNotAnObject',
+            'ResultFileNonFiniteNumber', 'ResultFileTrailingContent', 'SkippedRecordsMissingField', 'SkippedRecordsWrongType', 'SkippedRecordsBadBox',
+            'SkippedRecordsNonFiniteNumber', 'SkippedRecordsNegativeSize', 'SkippedRecordsScoreOutOfRange', 'ImageInfoInvalid', '(no error)') {
+            $seen | Should -Contain $id
+        }
+    }
+}
