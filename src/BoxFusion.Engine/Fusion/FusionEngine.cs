@@ -10,7 +10,7 @@ namespace BoxFusion.Fusion
     public static class FusionEngine
     {
         /// <summary>Images fused per batch when streaming: large enough to keep every core busy, small enough that results die young.</summary>
-        private const int StreamWindow = 256;
+        private const int StreamWindow = 32;
 
         /// <param name="widths">Image widths by image index (NaN: unknown, no clipping); null when no sizes are known.</param>
         /// <param name="progress">Incremented once per fused image; read it from another thread to report progress.</param>
@@ -18,7 +18,8 @@ namespace BoxFusion.Fusion
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
             var results = new Detection[ensemble.ImageCount][];
-            FuseRange(ensemble, context, widths, heights, 0, results.Length, results, cancel, progress);
+            int threads = context.Options.MaxDegreeOfParallelism > 0 ? context.Options.MaxDegreeOfParallelism : Environment.ProcessorCount;
+            FuseRange(ensemble, context, widths, heights, 0, results.Length, results, cancel, progress, threads);
             return results;
         }
 
@@ -30,10 +31,11 @@ namespace BoxFusion.Fusion
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
             int n = ensemble.ImageCount;
+            int threads = context.Options.MaxDegreeOfParallelism > 0 ? context.Options.MaxDegreeOfParallelism : Environment.ProcessorCount;
             Task<Detection[][]> Start(int from) => Task.Run(() =>
             {
                 var window = new Detection[Math.Min(StreamWindow, n - from)][];
-                FuseRange(ensemble, context, widths, heights, from, window.Length, window, cancel, progress);
+                FuseRange(ensemble, context, widths, heights, from, window.Length, window, cancel, progress, threads);
                 return window;
             });
             var next = n > 0 ? Start(0) : null;
@@ -46,13 +48,9 @@ namespace BoxFusion.Fusion
         }
 
         private static void FuseRange(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
-            int from, int count, Detection[][] into, CancellationToken cancel, StrongBox<int> progress)
+            int from, int count, Detection[][] into, CancellationToken cancel, StrongBox<int> progress, int threads)
         {
-            var parallel = new ParallelOptions
-            {
-                CancellationToken = cancel,
-                MaxDegreeOfParallelism = context.Options.MaxDegreeOfParallelism > 0 ? context.Options.MaxDegreeOfParallelism : Environment.ProcessorCount,
-            };
+            var parallel = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = threads };
             Parallel.For(0, count, parallel, () => new FusionScratch(), (k, state, scratch) =>
             {
                 int i = from + k;

@@ -178,11 +178,8 @@ namespace BoxFusion.Commands
                 {
                     if (unknown == null || !unknown[index])
                     {
-                        foreach (var d in image)
-                        {
-                            if (d.Score > 1) above++;
-                            WriteObject(d);
-                        }
+                        foreach (var d in image) if (d.Score > 1) above++;
+                        WriteObject(image, enumerateCollection: true);
                     }
                     index++;
                     if (clock.ElapsedMilliseconds >= nextReport)
