@@ -127,6 +127,8 @@ function Invoke-Benchmark {
     if ($Scaling) { $arguments += '-Scaling' }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Benchmark.ps1') @arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Evaluation.ps1') -ModulePath $moduleDir -Images $Images
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Fuzz {
