@@ -55,7 +55,7 @@ namespace BoxFusion.Evaluation
     }
 
     /// <summary>The 12 COCO summary numbers, in pycocotools' <c>stats</c> order; -1 where there was nothing to measure.</summary>
-    public sealed class CocoStats
+    public class CocoStats
     {
         public CocoStats(double[] stats, IReadOnlyList<CategoryAp> perCategory, int imageCount, int detectionCount, int[] maxDetections)
         {

@@ -13,36 +13,17 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Measure-Detections")]
     [OutputType(typeof(EvaluationResult))]
-    public sealed class MeasureDetectionCommand : PSCmdlet
+    public sealed class MeasureDetectionCommand : DetectionInputCommand
     {
-        private const string InputSet = "InputObject";
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
         private const string AllName = "(all)";
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(StringComparer.Ordinal);
         private readonly List<string> groupOrder = new List<string>();
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
-        private ResultFileImport import;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public object GroundTruth { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
-        [AllowNull]
-        public Detection InputObject { get; set; }
-
-        /// <summary>COCO results files to score (each file is its own model).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[] Path { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; }
 
         /// <summary>None: one result for all detections. Model: one result per model (fused detections are grouped under their method).</summary>
         [Parameter]
@@ -62,22 +43,7 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int[] MaxDetections { get; set; } = { 1, 10, 100 };
 
-        protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
-
-        protected override void ProcessRecord()
-        {
-            if (ParameterSetName == InputSet)
-            {
-                if (InputObject != null) Add(InputObject);
-                return;
-            }
-            bool literal = ParameterSetName == LiteralPathSet;
-            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), Add, i + 1, files.Count);
-            import.Complete();
-        }
-
-        private void Add(Detection d)
+        protected override void Accept(Detection d)
         {
             string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
@@ -132,7 +98,7 @@ namespace BoxFusion.Commands
         protected override void StopProcessing()
         {
             cancel.Cancel();
-            if (import != null) import.Stopping = true;
+            base.StopProcessing();
         }
     }
 

@@ -13,29 +13,10 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : PSCmdlet
+    public sealed class MergeDetectionCommand : DetectionInputCommand
     {
-        private const string InputSet = "InputObject";
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
-        private ResultFileImport import;
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
-        [AllowNull]
-        public Detection InputObject { get; set; }
-
-        /// <summary>Results files to read directly, one model per file (faster than piping Import-Detection).</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[] Path { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; }
 
         [Parameter]
         public FusionMethod Method { get; set; } = FusionMethod.WBF;
@@ -104,7 +85,7 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
-            import = new ResultFileImport(this, 1);
+            base.BeginProcessing();
             WarnAboutUnusedOptions();
         }
 
@@ -126,27 +107,7 @@ namespace BoxFusion.Commands
             }
         }
 
-        protected override void ProcessRecord()
-        {
-            if (ParameterSetName == InputSet)
-            {
-                if (InputObject == null) return;
-                if (InputObject.ImageId == null)
-                {
-                    WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be merged: " + InputObject));
-                    return;
-                }
-                ensemble.Add(InputObject);
-                return;
-            }
-            bool literal = ParameterSetName == LiteralPathSet;
-            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            for (int i = 0; i < files.Count; i++)
-            {
-                import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), ensemble.Add, i + 1, files.Count);
-            }
-            import.Complete();
-        }
+        protected override void Accept(Detection detection) => ensemble.Add(detection);
 
         protected override void EndProcessing()
         {
@@ -263,7 +224,7 @@ namespace BoxFusion.Commands
         protected override void StopProcessing()
         {
             cancel.Cancel();
-            if (import != null) import.Stopping = true;
+            base.StopProcessing();
         }
     }
 }

@@ -17,32 +17,14 @@ namespace BoxFusion.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Optimize, "Fusion", DefaultParameterSetName = InputSet)]
     [OutputType(typeof(FusionTrial))]
-    public sealed class OptimizeFusionCommand : PSCmdlet
+    public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
-        private const string InputSet = "InputObject";
-        private const string PathSet = "Path";
-        private const string LiteralPathSet = "LiteralPath";
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
-        private ResultFileImport import;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
         public object GroundTruth { get; set; }
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
-        [AllowNull]
-        public Detection InputObject { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = PathSet)]
-        [SupportsWildcards]
-        [ValidateNotNullOrEmpty]
-        public string[] Path { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
-        [Alias("PSPath", "LP")]
-        [ValidateNotNullOrEmpty]
-        public string[] LiteralPath { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -100,27 +82,10 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("NegativeTimeBudget", "TimeBudget", TimeBudget, "-TimeBudget must be positive, e.g. '00:05:00' for five minutes."));
             }
-            import = new ResultFileImport(this, 1);
+            base.BeginProcessing();
         }
 
-        protected override void ProcessRecord()
-        {
-            if (ParameterSetName == InputSet)
-            {
-                if (InputObject == null) return;
-                if (InputObject.ImageId == null)
-                {
-                    WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be used: " + InputObject));
-                    return;
-                }
-                ensemble.Add(InputObject);
-                return;
-            }
-            bool literal = ParameterSetName == LiteralPathSet;
-            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), ensemble.Add, i + 1, files.Count);
-            import.Complete();
-        }
+        protected override void Accept(Detection detection) => ensemble.Add(detection);
 
         protected override void EndProcessing()
         {
@@ -192,7 +157,7 @@ namespace BoxFusion.Commands
         protected override void StopProcessing()
         {
             cancel.Cancel();
-            if (import != null) import.Stopping = true;
+            base.StopProcessing();
         }
     }
 }
