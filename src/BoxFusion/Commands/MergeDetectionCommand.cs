@@ -13,9 +13,10 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : DetectionInputCommand
+    public sealed class MergeDetectionCommand : DetectionInputCommand, IDisposable
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        private System.Runtime.GCLatencyMode? savedLatency;
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter]
@@ -87,6 +88,10 @@ namespace BoxFusion.Commands
             }
             base.BeginProcessing();
             WarnAboutUnusedOptions();
+            // The whole pipeline makes millions of objects while the ensemble grows: background gen2
+            // collections instead of blocking ones (about a second less on a COCO-sized set). Restored in Dispose.
+            savedLatency = System.Runtime.GCSettings.LatencyMode;
+            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         }
 
         /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
@@ -139,8 +144,11 @@ namespace BoxFusion.Commands
                 {
                     if (unknown == null || !unknown[index])
                     {
-                        foreach (var d in image) if (d.Score > 1) above++;
-                        WriteObject(image, enumerateCollection: true);
+                        foreach (var d in image)
+                        {
+                            if (d.Score > 1) above++;
+                            WriteObject(d); // one by one: cheaper per object than WriteObject(array, true)
+                        }
                     }
                     index++;
                     if (clock.ElapsedMilliseconds >= nextReport)
@@ -225,6 +233,12 @@ namespace BoxFusion.Commands
         {
             cancel.Cancel();
             base.StopProcessing();
+        }
+
+        public void Dispose()
+        {
+            if (savedLatency.HasValue) System.Runtime.GCSettings.LatencyMode = savedLatency.Value;
+            savedLatency = null;
         }
     }
 }
