@@ -1,0 +1,713 @@
+<#
+.SYNOPSIS
+    Times BoxFusion on a COCO-sized synthetic ensemble: the engine alone, the cmdlet pipelines as a
+    user runs them, and PowerShell's own per-object pipeline cost, so the two shares can be told apart.
+.DESCRIPTION
+    Run it through the build script, which builds the module first:
+        dotnet pwsh ./build.ps1 -Task Benchmark [-Images 5000] [-Scaling]
+
+    1. Generates (once; cached in -CacheFolder) a synthetic ensemble with
+       [BoxFusion.Synthetic.EnsembleGenerator]::Write: gt.json and 5 models' results files,
+       80 classes, 100 detections per image and model (5000 images: ~2.4 M detections, ~240 MB).
+    2. Times each stage, median of -Runs runs:
+       a. the engine alone, called through the loaded assemblies (loops in a small C# helper compiled
+          with Add-Type, so the numbers are the engine's, not PowerShell's): read the 5 files into a
+          DetectionEnsemble, load the image sizes of gt.json, FuseAll with WBF, NMS, SoftNMS and NMW,
+          write the WBF result with CocoResultWriter;
+       b. the cmdlet pipelines, each run in its own fresh pwsh process (time and peak working set are
+          read inside that process, around the pipeline only: start-up and Import-Module are excluded);
+       c. PowerShell's own cost of one pipeline step (see Measure-PipelineStep below).
+    3. Prints the table (and writes it as markdown to <CacheFolder>/results.md).
+    4. Checks that Merge-Detection's WBF output is byte-identical with -ThrottleLimit 1 and with all
+       cores; exits 1 when it is not.
+    5. -Scaling: the WBF engine fusion and WBF cmdlet pipelines for 500, 5000 and 20000 images.
+#>
+[CmdletBinding()]
+param(
+    # The built module folder (out/BoxFusion).
+    [Parameter(Mandatory)] [string] $ModulePath,
+    # Images in the main data set.
+    [ValidateRange(1, 1000000)] [int] $Images = 5000,
+    # Also run the scaling series (500, 5000, 20000 images).
+    [switch] $Scaling,
+    # Runs per stage; the median is reported.
+    [ValidateRange(1, 100)] [int] $Runs = 3,
+    # Where the generated data, the outputs and results.md go.
+    [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$ProgressPreference = 'SilentlyContinue'
+$inv = [System.Globalization.CultureInfo]::InvariantCulture
+$ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
+$CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
+$null = New-Item -ItemType Directory $CacheFolder -Force
+$outputFolder = Join-Path $CacheFolder 'output'
+$null = New-Item -ItemType Directory $outputFolder -Force
+Import-Module $ModulePath -Force
+$benchClock = [System.Diagnostics.Stopwatch]::StartNew()
+
+#region C# helpers: the engine's tight loops, and two no-op cmdlets for the pipeline-step probe
+$helperSource = @'
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using BoxFusion;
+using BoxFusion.Coco;
+using BoxFusion.Fusion;
+using BoxFusion.Json;
+
+namespace BoxFusionBench
+{
+    public sealed class ImageSizes
+    {
+        public double[] Widths;
+        public double[] Heights;
+        public int Unknown;
+    }
+
+    public static class Engine
+    {
+        /// <summary>Seconds the last <see cref="Write"/> spent in its final fsync (not part of its own time).</summary>
+        public static double LastFsyncSeconds;
+
+        /// <summary>What Merge-Detection -Path does without the cmdlet: every file into one ensemble.</summary>
+        public static DetectionEnsemble Read(string[] paths, string[] models)
+        {
+            var ensemble = new DetectionEnsemble();
+            for (int i = 0; i < paths.Length; i++)
+            {
+                using (var reader = new CocoResultReader(paths[i], models[i]))
+                {
+                    while (reader.TryRead(out var d)) ensemble.Add(d);
+                    if (reader.Skipped.Total > 0) throw new InvalidOperationException(paths[i] + ": " + reader.Skipped.Total + " records skipped");
+                }
+            }
+            return ensemble;
+        }
+
+        /*BACKGROUND_READ*/
+
+        /// <summary>Image sizes by ensemble image index, as Merge-Detection -ImageInfo looks them up.</summary>
+        public static ImageSizes Sizes(CocoGroundTruth info, DetectionEnsemble ensemble)
+        {
+            int n = ensemble.ImageCount;
+            var s = new ImageSizes { Widths = new double[n], Heights = new double[n] };
+            for (int i = 0; i < n; i++)
+            {
+                if (info.TryFindImage(ensemble.ImageIds[i], out var image)) { s.Widths[i] = image.Width; s.Heights[i] = image.Height; }
+                else { s.Widths[i] = s.Heights[i] = double.NaN; s.Unknown++; }
+            }
+            return s;
+        }
+
+        /// <summary>The options Merge-Detection uses for -Method alone (IoU 0.5 for NMS and SoftNMS, 0.55 else).</summary>
+        public static FusionContext Context(DetectionEnsemble ensemble, FusionMethod method, int threads)
+        {
+            var options = new FusionOptions
+            {
+                Method = method,
+                IouThreshold = method == FusionMethod.NMS || method == FusionMethod.SoftNMS ? 0.5 : 0.55,
+                MaxDegreeOfParallelism = threads,
+            };
+            return new FusionContext(options, ensemble.Models, null);
+        }
+
+        public static Detection[][] Fuse(DetectionEnsemble ensemble, FusionContext context, ImageSizes sizes) =>
+            FusionEngine.FuseAll(ensemble, context, sizes == null ? null : sizes.Widths, sizes == null ? null : sizes.Heights);
+
+        public static long Count(Detection[][] fused)
+        {
+            long n = 0;
+            foreach (var image in fused) n += image.Length;
+            return n;
+        }
+
+        /// <summary>
+        /// Writes fused results as Export-Submission does (image order, same record filter), then
+        /// fsyncs as its AtomicFile does; the fsync (disk, not engine) is timed apart, into
+        /// <see cref="LastFsyncSeconds"/>, and done after the returned clock stops. Returns records written.
+        /// </summary>
+        public static long Write(Detection[][] fused, string path, System.Diagnostics.Stopwatch clock)
+        {
+            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                long count;
+                using (var writer = new CocoResultWriter(stream))
+                {
+                    foreach (var image in fused)
+                    {
+                        foreach (var d in image)
+                        {
+                            if (!(d.Width > 0 && d.Height > 0)) continue;
+                            writer.Write(d);
+                        }
+                    }
+                    writer.Complete();
+                    count = writer.Count;
+                }
+                clock.Stop();
+                var fsync = System.Diagnostics.Stopwatch.StartNew();
+                stream.Flush(true);
+                LastFsyncSeconds = fsync.Elapsed.TotalSeconds;
+                return count;
+            }
+        }
+
+        /// <summary>Every detection of the files in one array (input of the pipeline-step probe).</summary>
+        public static Detection[] ReadDetections(string[] paths, string[] models)
+        {
+            var all = new List<Detection>();
+            for (int i = 0; i < paths.Length; i++)
+            {
+                using (var reader = new CocoResultReader(paths[i], models[i]))
+                {
+                    while (reader.TryRead(out var d)) all.Add(d);
+                }
+            }
+            return all.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Writes the given detections to the pipeline one by one, as Import-Detection does, or with
+    /// -Batch in arrays of that size with WriteObject(batch, enumerateCollection: true), as
+    /// Merge-Detection writes each image's fused detections.
+    /// </summary>
+    [Cmdlet("Send", "BenchDetection")]
+    public sealed class SendBenchDetectionCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        public Detection[] InputObject { get; set; }
+
+        [Parameter]
+        public int Batch { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            if (Batch <= 1)
+            {
+                foreach (var d in InputObject) WriteObject(d);
+                return;
+            }
+            for (int i = 0; i < InputObject.Length; i += Batch)
+            {
+                var batch = new Detection[Math.Min(Batch, InputObject.Length - i)];
+                Array.Copy(InputObject, i, batch, 0, batch.Length);
+                WriteObject(batch, true);
+            }
+        }
+    }
+
+    /// <summary>Takes detections from the pipeline and only counts them; bound like Merge-Detection's -InputObject.</summary>
+    [Cmdlet("Receive", "BenchDetection", DefaultParameterSetName = "InputObject")]
+    public sealed class ReceiveBenchDetectionCommand : PSCmdlet
+    {
+        public static long Received;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
+        [AllowNull]
+        public Detection InputObject { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+        public string[] Path { get; set; }
+
+        protected override void BeginProcessing() { Received = 0; }
+
+        protected override void ProcessRecord()
+        {
+            if (InputObject != null) Received++;
+        }
+    }
+}
+'@
+# The cmdlets read through BoxFusion.Json.BackgroundReading (parsing on a worker thread) when the
+# engine has it; then the engine read is also timed that way, and that time is the one the
+# breakdown of the pipelines uses.
+$hasBackgroundReading = $null -ne ('BoxFusion.Json.BackgroundReading' -as [type])
+if ($hasBackgroundReading) {
+    $helperSource = $helperSource.Replace('/*BACKGROUND_READ*/', @'
+/// <summary>As <see cref="Read"/>, through BackgroundReading.ReadBatches, as the cmdlets read.</summary>
+        public static DetectionEnsemble ReadInBackground(string[] paths, string[] models)
+        {
+            var ensemble = new DetectionEnsemble();
+            for (int i = 0; i < paths.Length; i++)
+            {
+                using (var reader = new CocoResultReader(paths[i], models[i]))
+                {
+                    foreach (var batch in BackgroundReading.ReadBatches(reader))
+                        foreach (var d in batch) ensemble.Add(d);
+                    if (reader.Skipped.Total > 0) throw new InvalidOperationException(paths[i] + ": " + reader.Skipped.Total + " records skipped");
+                }
+            }
+            return ensemble;
+        }
+'@)
+}
+$engineDll = Join-Path $ModulePath 'BoxFusion.Engine.dll'
+Add-Type -TypeDefinition $helperSource -ReferencedAssemblies $engineDll, ([psobject].Assembly.Location), 'netstandard', 'System.Runtime', 'System.Collections'
+Import-Module -Assembly ([BoxFusionBench.Engine].Assembly) -Force
+#endregion
+
+#region Small helpers
+function Format-Num([double] $value, [string] $format) { $value.ToString($format, $inv) }
+
+function Get-Median([double[]] $values) {
+    $sorted = [double[]]@($values | Sort-Object)
+    $n = $sorted.Length
+    if ($n % 2 -eq 1) { return [double]$sorted[($n - 1) / 2] }
+    return ([double]$sorted[$n / 2 - 1] + [double]$sorted[$n / 2]) / 2
+}
+
+function Invoke-Collect {
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+}
+
+# Runs $Action -Runs times (full GC before each run, outside the clock). Returns the medians of wall
+# seconds, process CPU seconds (all threads: tells a stage's own work from waiting for a core when
+# other processes compete) and GC pause seconds, all wall times, and the last run's result.
+# $Action gets the stopwatch as $args[0] and may stop it early (to leave out an fsync).
+function Measure-Stage([scriptblock] $Action, [int] $Count = $Runs) {
+    $wall = [System.Collections.Generic.List[double]]::new()
+    $cpu = [System.Collections.Generic.List[double]]::new()
+    $gc = [System.Collections.Generic.List[double]]::new()
+    $result = $null
+    $process = [System.Diagnostics.Process]::GetCurrentProcess()
+    for ($r = 0; $r -lt $Count; $r++) {
+        $result = $null
+        Invoke-Collect
+        $process.Refresh()
+        $cpu0 = $process.TotalProcessorTime
+        $gc0 = [GC]::GetTotalPauseDuration()
+        $clock = [System.Diagnostics.Stopwatch]::new()
+        $clock.Start()
+        $result = & $Action $clock
+        $clock.Stop()
+        $process.Refresh()
+        $wall.Add($clock.Elapsed.TotalSeconds)
+        $cpu.Add(($process.TotalProcessorTime - $cpu0).TotalSeconds)
+        $gc.Add(([GC]::GetTotalPauseDuration() - $gc0).TotalSeconds)
+    }
+    [pscustomobject]@{
+        Seconds = Get-Median $wall.ToArray(); CpuSeconds = Get-Median $cpu.ToArray(); GcPauseSeconds = Get-Median $gc.ToArray()
+        Times = $wall.ToArray(); Result = $result
+    }
+}
+
+function Get-LoadAverage {
+    if (Test-Path /proc/loadavg) { return ((Get-Content /proc/loadavg -Raw) -split ' ')[0..2] -join ' ' }
+    return 'n/a'
+}
+
+# The PowerShell running this script, for child processes (dotnet + pwsh.dll when run as a dotnet tool).
+function Get-PwshCommand {
+    $exe = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$' -and (Test-Path $dll)) { return @($exe, $dll) }
+    return @($exe)
+}
+$pwshCommand = Get-PwshCommand
+
+function ConvertTo-Literal([string] $text) { "'" + $text.Replace("'", "''") + "'" }
+
+# Runs one cmdlet pipeline in a fresh pwsh: imports the module, then times the pipeline alone and
+# reads the process's peak working set at the end. The child prints one JSON line.
+function Invoke-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output) {
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'  # no console to draw on; the cmdlets throttle progress (every 16K records, 250 ms), so its cost is nil
+Import-Module $(ConvertTo-Literal $ModulePath)
+`$files = @($((($Files | ForEach-Object { ConvertTo-Literal $_ }) -join ', ')))
+`$gt = $(ConvertTo-Literal $GroundTruth)
+`$out = $(ConvertTo-Literal $Output)
+[GC]::Collect()
+`$process = [System.Diagnostics.Process]::GetCurrentProcess()
+`$baseline = `$process.PeakWorkingSet64
+`$cpu0 = `$process.TotalProcessorTime
+`$gc0 = [GC]::GetTotalPauseDuration()
+`$gen2 = [GC]::CollectionCount(2)
+`$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$Pipeline
+`$clock.Stop()
+`$process.Refresh()
+[ordered]@{
+    Seconds = `$clock.Elapsed.TotalSeconds; CpuSeconds = (`$process.TotalProcessorTime - `$cpu0).TotalSeconds
+    GcPauseSeconds = ([GC]::GetTotalPauseDuration() - `$gc0).TotalSeconds; Gen2 = [GC]::CollectionCount(2) - `$gen2
+    PeakBytes = `$process.PeakWorkingSet64; BaselinePeakBytes = `$baseline
+} | ConvertTo-Json -Compress
+"@
+    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
+    $lines = & $pwshCommand[0] @($pwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
+    if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed (exit code $LASTEXITCODE) running: $Pipeline" }
+    $json = @($lines | Where-Object { "$_".StartsWith('{') }) | Select-Object -Last 1
+    if (-not $json) { throw "The child pwsh printed no result for: $Pipeline`n$($lines -join "`n")" }
+    $json | ConvertFrom-Json
+}
+
+# -Runs fresh processes; median seconds, median and largest peak.
+function Measure-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output, [int] $Count = $Runs) {
+    $results = @(for ($r = 0; $r -lt $Count; $r++) { Invoke-ChildPipeline $Pipeline $Files $GroundTruth $Output })
+    [pscustomobject]@{
+        Seconds    = Get-Median ($results | ForEach-Object { [double]$_.Seconds })
+        CpuSeconds = Get-Median ($results | ForEach-Object { [double]$_.CpuSeconds })
+        GcPauseSeconds = Get-Median ($results | ForEach-Object { [double]$_.GcPauseSeconds })
+        Gen2       = Get-Median ($results | ForEach-Object { [double]$_.Gen2 })
+        Times      = [double[]]@($results | ForEach-Object { [double]$_.Seconds })
+        PeakMB     = Get-Median ($results | ForEach-Object { [double]$_.PeakBytes / 1MB })
+        MaxPeakMB  = ($results | ForEach-Object { [double]$_.PeakBytes / 1MB } | Measure-Object -Maximum).Maximum
+        BaselineMB = Get-Median ($results | ForEach-Object { [double]$_.BaselinePeakBytes / 1MB })
+    }
+}
+
+# Generates the ensemble once per option set; a stamp file written last marks a complete set.
+function Get-Ensemble([int] $ImageCount) {
+    $options = [BoxFusion.Synthetic.SyntheticOptions]@{
+        Images = $ImageCount; Models = 5; Classes = 80; Seed = 1; MaxDetectionsPerImage = 100
+    }
+    $key = 'coco-i{0}-m{1}-c{2}-s{3}-d{4}' -f $options.Images, $options.Models, $options.Classes, $options.Seed, $options.MaxDetectionsPerImage
+    $dir = Join-Path $CacheFolder $key
+    $stampPath = Join-Path $dir 'ensemble.stamp.json'
+    if (Test-Path $stampPath) {
+        $stamp = Get-Content $stampPath -Raw | ConvertFrom-Json
+        $complete = $true
+        foreach ($f in $stamp.Files) {
+            $path = Join-Path $dir $f.Name
+            if (-not (Test-Path $path) -or (Get-Item $path).Length -ne $f.Length) { $complete = $false }
+        }
+        if ($complete) {
+            Write-Host "Data: $dir (cached; $($stamp.Detections) detections)"
+            return [pscustomobject]@{
+                Folder = $dir; Images = $ImageCount; Detections = [long]$stamp.Detections
+                GroundTruth = Join-Path $dir 'gt.json'
+                Files = [string[]]@($stamp.ModelFiles | ForEach-Object { Join-Path $dir $_ })
+                Models = [string[]]@($stamp.ModelFiles | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_) })
+            }
+        }
+    }
+    Write-Host "Generating $ImageCount images x 5 models into $dir ..." -ForegroundColor Cyan
+    if (Test-Path $stampPath) { Remove-Item $stampPath }
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $written = [BoxFusion.Synthetic.EnsembleGenerator]::Write($dir, $options)
+    $all = @($written.GroundTruthPath) + @($written.ModelPaths)
+    $bytes = ($all | ForEach-Object { (Get-Item $_).Length } | Measure-Object -Sum).Sum
+    Write-Host ('  {0} detections, {1} MB in {2} s' -f $written.DetectionCount, (Format-Num ($bytes / 1MB) '0'), (Format-Num $clock.Elapsed.TotalSeconds '0.0'))
+    [ordered]@{
+        Options    = [ordered]@{ Images = $options.Images; Models = $options.Models; Classes = $options.Classes; Seed = $options.Seed; MaxDetectionsPerImage = $options.MaxDetectionsPerImage }
+        Detections = $written.DetectionCount
+        ModelFiles = @($written.ModelPaths | ForEach-Object { Split-Path $_ -Leaf })
+        Files      = @($all | ForEach-Object { [ordered]@{ Name = (Split-Path $_ -Leaf); Length = (Get-Item $_).Length } })
+    } | ConvertTo-Json -Depth 4 | Set-Content $stampPath
+    [pscustomobject]@{
+        Folder = $dir; Images = $ImageCount; Detections = [long]$written.DetectionCount
+        GroundTruth = $written.GroundTruthPath; Files = [string[]]@($written.ModelPaths); Models = [string[]]@($written.ModelNames)
+    }
+}
+
+$pipelines = [ordered]@{
+    'Import | Merge WBF | Export'     = 'Import-Detection $files | Merge-Detection -Method WBF -ImageInfo $gt | Export-Submission $out -Force'
+    'Import | Merge NMS | Export'     = 'Import-Detection $files | Merge-Detection -Method NMS -ImageInfo $gt | Export-Submission $out -Force'
+    'Import | Merge SoftNMS | Export' = 'Import-Detection $files | Merge-Detection -Method SoftNMS -ImageInfo $gt | Export-Submission $out -Force'
+    'Import | Merge NMW | Export'     = 'Import-Detection $files | Merge-Detection -Method NMW -ImageInfo $gt | Export-Submission $out -Force'
+    'Merge -Path | Export (WBF)'      = 'Merge-Detection -Path $files -ImageInfo $gt | Export-Submission $out -Force'
+}
+$methods = 'WBF', 'NMS', 'SoftNMS', 'NMW'
+
+# Engine stages on one data set: read, image sizes, fuse (the given methods), write WBF.
+function Measure-Engine($data, [string[]] $FuseMethods, [switch] $WriteResult, [switch] $BackgroundRead) {
+    $r = [ordered]@{}
+    $read = Measure-Stage { [BoxFusionBench.Engine]::Read($data.Files, $data.Models) }
+    $ensemble = $read.Result
+    $read.Result = $null
+    if ($ensemble.DetectionCount -ne $data.Detections) { throw "Read $($ensemble.DetectionCount) detections; the generator wrote $($data.Detections)." }
+    $r.Read = $read
+    if ($BackgroundRead -and $hasBackgroundReading) {
+        $r.ReadBackground = Measure-Stage { [BoxFusionBench.Engine]::ReadInBackground($data.Files, $data.Models) }
+        $r.ReadBackground.Result = $null
+    }
+    $info = Measure-Stage { [BoxFusion.Coco.CocoGroundTruth]::LoadImagesOnly($data.GroundTruth) }
+    $sizes = [BoxFusionBench.Engine]::Sizes($info.Result, $ensemble)
+    if ($sizes.Unknown -gt 0) { throw "$($sizes.Unknown) images are not in gt.json." }
+    $info.Result = $null
+    $r.ImageInfo = $info
+    $r.Fuse = [ordered]@{}
+    foreach ($method in $FuseMethods) {
+        $context = [BoxFusionBench.Engine]::Context($ensemble, $method, 0)
+        # The unary comma keeps the Detection[][] whole (PowerShell would unroll it into the output).
+        $fuse = Measure-Stage { , [BoxFusionBench.Engine]::Fuse($ensemble, $context, $sizes) }
+        $fused = $fuse.Result
+        $fuse.Result = $null
+        $fuse | Add-Member Output ([BoxFusionBench.Engine]::Count($fused))
+        $r.Fuse[$method] = $fuse
+        if ($method -eq 'WBF' -and $WriteResult) {
+            # Written right away, so the other methods' fusion doesn't run with this result in the heap.
+            $path = Join-Path $outputFolder "engine-wbf-$($data.Images).json"
+            $fsync = [System.Collections.Generic.List[double]]::new()
+            $writeStage = Measure-Stage { [BoxFusionBench.Engine]::Write($fused, $path, $args[0]); $fsync.Add([BoxFusionBench.Engine]::LastFsyncSeconds) }
+            $writeStage | Add-Member Output $writeStage.Result
+            $writeStage | Add-Member FsyncSeconds (Get-Median $fsync.ToArray())
+            $writeStage | Add-Member Path $path
+            $r.Write = $writeStage
+        }
+        $fused = $null
+    }
+    $r.Ensemble = $ensemble
+    [pscustomobject]$r
+}
+#endregion
+
+$cores = [Environment]::ProcessorCount
+Write-Host ("BoxFusion benchmark: {0} images, {1} run(s) per stage (median), {2} cores, PowerShell {3}, .NET {4}, {5}" -f
+    $Images, $Runs, $cores, $PSVersionTable.PSVersion, [Environment]::Version, [System.Runtime.InteropServices.RuntimeInformation]::OSDescription) -ForegroundColor Cyan
+$loadStart = Get-LoadAverage
+Write-Host "Load average (1, 5, 15 min) at start: $loadStart; other processes competing for the $cores cores stretch wall times (compare the CPU s column)."
+$data = Get-Ensemble $Images
+$n = $data.Detections
+
+#region (a) the engine alone
+Write-Host 'Engine stages (in this process, loops in compiled C#)...' -ForegroundColor Cyan
+$managedBefore = [GC]::GetTotalMemory($true)
+$engine = Measure-Engine $data -FuseMethods $methods -WriteResult -BackgroundRead
+$ensembleMB = ([GC]::GetTotalMemory($true) - $managedBefore) / 1MB
+$wbfCount = $engine.Fuse['WBF'].Output
+#endregion
+
+#region (c) PowerShell's share: one pipeline step
+# What PowerShell itself costs per object and step is measured with two no-op compiled cmdlets:
+#     Send-BenchDetection $all | Receive-BenchDetection
+#     Send-BenchDetection $all -Batch <fused per image> | Receive-BenchDetection
+# Send writes each of the N pre-built Detection objects with WriteObject (as Import-Detection does),
+# or per image-sized batch with WriteObject(batch, enumerateCollection: true) (as Merge-Detection
+# writes each image's fused detections); Receive binds each one to a typed ValueFromPipeline -InputObject parameter
+# (declared like Merge-Detection's, with a second parameter set) and only counts it. Neither does any
+# engine work, so the time is exactly what one pipeline step costs: the WriteObject call, the
+# downstream parameter binding and the ProcessRecord dispatch. This is sounder than
+# 'Import-Detection | Out-Null' (Out-Null is special-cased by PowerShell and Import-Detection also
+# parses JSON) or '$list | Export-Submission' (that still serialises, and enumerating a variable is
+# not how the objects arrive from a compiled cmdlet). The per-object cost times the objects crossing
+# each step gives PowerShell's share of a cmdlet pipeline:
+#     Import | Merge | Export: N input detections cross step 1 (one by one), the fused ones cross
+#     step 2 (in batches); Merge -Path | Export: only the fused ones cross a step (in batches).
+Write-Host 'PowerShell pipeline-step probe...' -ForegroundColor Cyan
+$engine.Ensemble = $null
+Invoke-Collect
+$all = [BoxFusionBench.Engine]::ReadDetections($data.Files, $data.Models)
+$step = Measure-Stage { Send-BenchDetection $all | Receive-BenchDetection }
+if ([BoxFusionBench.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
+$stepNs = $step.Seconds / $all.Length * 1e9
+$batchSize = [Math]::Max(1, [int][Math]::Round($wbfCount / $data.Images))
+$stepBatch = Measure-Stage { Send-BenchDetection $all -Batch $batchSize | Receive-BenchDetection }
+if ([BoxFusionBench.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
+$stepBatchNs = $stepBatch.Seconds / $all.Length * 1e9
+$all = $null
+$engineWbfPath = $engine.Write.Path
+$engineProcessPeakMB = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB
+Invoke-Collect
+#endregion
+
+#region (b) the cmdlet pipelines, each run in a fresh pwsh
+Write-Host "Cmdlet pipelines (each run in a fresh pwsh; $Runs runs each)..." -ForegroundColor Cyan
+$cmdlet = [ordered]@{}
+foreach ($name in $pipelines.Keys) {
+    $file = Join-Path $outputFolder ('cmdlet-' + (($name -replace '[^A-Za-z]+', '-').Trim('-').ToLowerInvariant()) + '.json')
+    $m = Measure-ChildPipeline $pipelines[$name] $data.Files $data.GroundTruth $file
+    $m | Add-Member Path $file
+    $cmdlet[$name] = $m
+    Write-Host ('  {0,-32} {1} s  peak {2} MB' -f $name, (Format-Num $m.Seconds '0.00'), (Format-Num $m.PeakMB '0'))
+}
+#endregion
+
+#region Determinism: WBF with -ThrottleLimit 1 against all cores
+Write-Host 'Determinism: Merge-Detection -ThrottleLimit 1 against all cores...' -ForegroundColor Cyan
+$t1Path = Join-Path $outputFolder 'cmdlet-merge-path-export-wbf-throttle1.json'
+$t1 = Measure-ChildPipeline 'Merge-Detection -Path $files -ImageInfo $gt -ThrottleLimit 1 | Export-Submission $out -Force' $data.Files $data.GroundTruth $t1Path -Count 1
+$hashAll = (Get-FileHash $cmdlet['Merge -Path | Export (WBF)'].Path -Algorithm SHA256).Hash
+$hashOne = (Get-FileHash $t1Path -Algorithm SHA256).Hash
+$hashImport = (Get-FileHash $cmdlet['Import | Merge WBF | Export'].Path -Algorithm SHA256).Hash
+$hashEngine = (Get-FileHash $engineWbfPath -Algorithm SHA256).Hash
+Write-Host "  SHA256 WBF, all $cores cores (Merge -Path):   $hashAll"
+Write-Host "  SHA256 WBF, -ThrottleLimit 1 (Merge -Path):  $hashOne"
+Write-Host "  SHA256 WBF, Import | Merge | Export:         $hashImport"
+Write-Host "  SHA256 WBF, engine (FuseAll + writer):       $hashEngine"
+$deterministic = $hashAll -eq $hashOne
+if ($deterministic) { Write-Host '  identical: yes' -ForegroundColor Green }
+else { Write-Host '  identical: NO - the output depends on the thread count' -ForegroundColor Red }
+if ($hashImport -ne $hashAll) { Write-Warning 'Import | Merge | Export and Merge -Path | Export wrote different files.' }
+if ($hashEngine -ne $hashAll) { Write-Warning 'The engine stages and the cmdlets wrote different WBF files.' }
+#endregion
+
+#region The table
+# One row per stage: wall seconds (median; what the targets are about), CPU seconds of the process
+# (median; all threads, so parallel fusion shows up to cores x wall, and CPU < wall means waiting),
+# GC pause seconds (median), detections per wall second, peak working set (cmdlet rows only).
+function New-Row([string] $Stage, $M, [double] $Count, [string] $Target = '', $Met = $null) {
+    $peak = if ($M.PSObject.Properties['PeakMB']) { $M.PeakMB } else { $null }
+    [pscustomobject]@{
+        Stage        = $Stage
+        Seconds      = Format-Num $M.Seconds '0.000'
+        'CPU s'      = Format-Num $M.CpuSeconds '0.00'
+        'GC pause s' = Format-Num $M.GcPauseSeconds '0.00'
+        'M det/s'    = if ($Count -gt 0 -and $M.Seconds -gt 0) { Format-Num ($Count / $M.Seconds / 1e6) '0.00' } else { '' }
+        'Peak MB'    = if ($null -ne $peak) { Format-Num $peak '0' } else { '-' }
+        Target       = $Target
+        OK           = if ($null -eq $Met) { '' } elseif ($Met) { 'yes' } else { 'NO' }
+    }
+}
+$rows = [System.Collections.Generic.List[object]]::new()
+$e = $engine
+$rows.Add((New-Row "engine: read 5 files -> DetectionEnsemble ($n det.)" $e.Read $n '>= 4 M det/s' ($n / $e.Read.Seconds -ge 4e6)))
+if ($hasBackgroundReading) {
+    $rows.Add((New-Row 'engine: the same through BackgroundReading (parse on a worker, as the cmdlets)' $e.ReadBackground $n '>= 4 M det/s' ($n / $e.ReadBackground.Seconds -ge 4e6)))
+}
+$rows.Add((New-Row 'engine: load ImageInfo (gt.json, images only)' $e.ImageInfo 0))
+foreach ($method in $methods) {
+    $f = $e.Fuse[$method]
+    $target = if ($method -eq 'WBF') { '>= 6 M det/s' } else { '' }
+    $met = if ($method -eq 'WBF') { $n / $f.Seconds -ge 6e6 } else { $null }
+    $rows.Add((New-Row "engine: FuseAll $method ($n -> $($f.Output) det.)" $f $n $target $met))
+}
+$rows.Add((New-Row "engine: write WBF result ($($e.Write.Output) det.; fsync apart: $(Format-Num $e.Write.FsyncSeconds '0.00') s)" $e.Write $e.Write.Output '>= 5 M det/s' ($e.Write.Output / $e.Write.Seconds -ge 5e6)))
+$rows.Add((New-Row "PowerShell: 1 pipeline step, $n Detection objects one by one ($(Format-Num $stepNs '0') ns each)" $step $n))
+$rows.Add((New-Row "PowerShell: 1 pipeline step, the same in batches of $batchSize ($(Format-Num $stepBatchNs '0') ns each)" $stepBatch $n))
+foreach ($name in $pipelines.Keys) {
+    $m = $cmdlet[$name]
+    $target = ''; $met = $null
+    if ($name -eq 'Import | Merge WBF | Export') { $target = '< 4.5 s, peak < 1 GB'; $met = $m.Seconds -lt 4.5 -and $m.MaxPeakMB -lt 1024 }
+    elseif ($name -eq 'Merge -Path | Export (WBF)') { $target = '< 3 s, peak < 1 GB'; $met = $m.Seconds -lt 3 -and $m.MaxPeakMB -lt 1024 }
+    else { $target = 'peak < 1 GB'; $met = $m.MaxPeakMB -lt 1024 }
+    $rows.Add((New-Row "cmdlets: $name" $m $n $target $met))
+}
+$rows.Add((New-Row 'cmdlets: Merge -Path -ThrottleLimit 1 | Export (WBF, 1 run)' $t1 $n 'same bytes as all cores' $deterministic))
+
+# Where the time of the two WBF pipelines goes. Expected = the engine stages they run (read,
+# ImageInfo, fuse, write) + the fsync Export-Submission does + PowerShell's steps (probe cost per
+# object x objects crossing a step). Rest = measured - expected: the cmdlets' own overhead, and GC
+# working harder when everything lives in one heap (the engine stages measure each part with a
+# fresh heap; a pipeline holds the ensemble while it fuses and writes).
+$readSeconds = if ($hasBackgroundReading) { $e.ReadBackground.Seconds } else { $e.Read.Seconds }
+$engineSeconds = $readSeconds + $e.ImageInfo.Seconds + $e.Fuse['WBF'].Seconds + $e.Write.Seconds
+$oneByOne = $step.Seconds / $n
+$batched = $stepBatch.Seconds / $n
+$breakdown = @(
+    foreach ($p in @(
+            @{ Name = 'Import | Merge WBF | Export'; Objects = $n + $wbfCount; Share = $oneByOne * $n + $batched * $wbfCount },
+            @{ Name = 'Merge -Path | Export (WBF)'; Objects = $wbfCount; Share = $batched * $wbfCount })) {
+        $m = $cmdlet[$p.Name]
+        $psShare = $p.Share
+        [pscustomobject]@{
+            Pipeline                = $p.Name
+            'Measured s'            = Format-Num $m.Seconds '0.00'
+            'Engine s'              = Format-Num $engineSeconds '0.00'
+            'fsync s'               = Format-Num $e.Write.FsyncSeconds '0.00'
+            'PowerShell steps s'    = Format-Num $psShare '0.00'
+            'Objects through steps' = $p.Objects
+            'Rest s'                = Format-Num ($m.Seconds - $engineSeconds - $e.Write.FsyncSeconds - $psShare) '0.00'
+            'GC pause s'            = Format-Num $m.GcPauseSeconds '0.00'
+            'Gen2 GCs'              = Format-Num $m.Gen2 '0'
+        }
+    }
+)
+
+$loadEnd = Get-LoadAverage
+$rows | Format-Table -AutoSize -Wrap | Out-String -Width 220 | Write-Host
+Write-Host "Load average (1, 5, 15 min): $loadStart at start, $loadEnd at the end of the main stages."
+Write-Host "Cores: $cores ([Environment]::ProcessorCount). Input: $Images images, 5 models, $n detections; WBF output $wbfCount detections."
+Write-Host ('Engine stages run in one process; its peak working set: {0} MB (the ensemble alone holds {1} MB of managed heap). Cmdlet peaks are per fresh process and include pwsh itself (~{2} MB after Import-Module).' -f
+    (Format-Num $engineProcessPeakMB '0'), (Format-Num $ensembleMB '0'), (Format-Num $cmdlet['Merge -Path | Export (WBF)'].BaselineMB '0'))
+Write-Host ''
+Write-Host 'Where the WBF pipelines'' time goes (engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = probe cost x objects crossing; rest = cmdlet overhead and extra GC with everything in one heap):' -ForegroundColor Cyan
+$breakdown | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
+#endregion
+
+#region -Scaling
+$scalingRows = @()
+if ($Scaling) {
+    Write-Host 'Scaling: WBF for 500, 5000 and 20000 images...' -ForegroundColor Cyan
+    $sizes = 500, 5000, 20000
+    $scale = @{} # keyed by image count (an ordered dictionary would take an int key as an index)
+    foreach ($size in $sizes) {
+        $d = if ($size -eq $Images) { $data } else { Get-Ensemble $size }
+        if ($size -eq $Images) {
+            $se = [pscustomobject]@{ Read = $engine.Read.Seconds; Fuse = $engine.Fuse['WBF'].Seconds }
+            $imp = $cmdlet['Import | Merge WBF | Export']
+            $pth = $cmdlet['Merge -Path | Export (WBF)']
+        }
+        else {
+            $m = Measure-Engine $d -FuseMethods 'WBF'
+            $se = [pscustomobject]@{ Read = $m.Read.Seconds; Fuse = $m.Fuse['WBF'].Seconds }
+            $m = $null
+            Invoke-Collect
+            $imp = Measure-ChildPipeline $pipelines['Import | Merge WBF | Export'] $d.Files $d.GroundTruth (Join-Path $outputFolder "scaling-import-$size.json")
+            $pth = Measure-ChildPipeline $pipelines['Merge -Path | Export (WBF)'] $d.Files $d.GroundTruth (Join-Path $outputFolder "scaling-path-$size.json")
+            Remove-Item (Join-Path $outputFolder "scaling-*-$size.json") -ErrorAction SilentlyContinue # up to 1 GB each
+        }
+        $scale[$size] = [pscustomobject]@{ Data = $d; Engine = $se; Import = $imp; Path = $pth }
+        Write-Host ('  {0,6} images: engine read {1} s, fuse {2} s; Import|Merge|Export {3} s ({4} MB); Merge -Path|Export {5} s ({6} MB)' -f $size,
+            (Format-Num $se.Read '0.00'), (Format-Num $se.Fuse '0.00'), (Format-Num $imp.Seconds '0.00'), (Format-Num $imp.PeakMB '0'),
+            (Format-Num $pth.Seconds '0.00'), (Format-Num $pth.PeakMB '0'))
+    }
+    $scalingRows = @(foreach ($size in $sizes) {
+            $s = $scale[$size]
+            [pscustomobject]@{
+                Images                        = $size
+                Detections                    = $s.Data.Detections
+                'Engine read s'               = Format-Num $s.Engine.Read '0.00'
+                'Engine fuse WBF s'           = Format-Num $s.Engine.Fuse '0.00'
+                'Import|Merge|Export s'       = Format-Num $s.Import.Seconds '0.00'
+                'Import|Merge|Export peak MB' = Format-Num $s.Import.PeakMB '0'
+                'Merge -Path|Export s'        = Format-Num $s.Path.Seconds '0.00'
+                'Merge -Path|Export peak MB'  = Format-Num $s.Path.PeakMB '0'
+            }
+        })
+    $a = $scale[20000]; $b = $scale[5000]
+    $scalingRows += [pscustomobject]@{
+        Images                        = '20000/5000'
+        Detections                    = Format-Num ($a.Data.Detections / $b.Data.Detections) '0.00'
+        'Engine read s'               = Format-Num ($a.Engine.Read / $b.Engine.Read) '0.00'
+        'Engine fuse WBF s'           = Format-Num ($a.Engine.Fuse / $b.Engine.Fuse) '0.00'
+        'Import|Merge|Export s'       = Format-Num ($a.Import.Seconds / $b.Import.Seconds) '0.00'
+        'Import|Merge|Export peak MB' = Format-Num ($a.Import.PeakMB / $b.Import.PeakMB) '0.00'
+        'Merge -Path|Export s'        = Format-Num ($a.Path.Seconds / $b.Path.Seconds) '0.00'
+        'Merge -Path|Export peak MB'  = Format-Num ($a.Path.PeakMB / $b.Path.PeakMB) '0.00'
+    }
+    $scalingRows | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
+}
+#endregion
+
+#region results.md
+function ConvertTo-MarkdownTable($items) {
+    $props = @($items[0].PSObject.Properties.Name)
+    $lines = @(('| ' + ($props -join ' | ') + ' |'), ('|' + (($props | ForEach-Object { '---' }) -join '|') + '|'))
+    foreach ($item in $items) { $lines += '| ' + (($props | ForEach-Object { "$($item.$_)" -replace '\|', '\|' }) -join ' | ') + ' |' }
+    $lines -join "`n"
+}
+$md = @"
+## Benchmark
+
+``dotnet pwsh ./build.ps1 -Task Benchmark -Images $Images$(if ($Scaling) { ' -Scaling' })`` on $cores cores ($([System.Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version)), $(Get-Date -Format 'yyyy-MM-dd').
+Synthetic COCO-sized ensemble: $Images images, 5 models, 80 classes, up to 100 detections per image and model: $n detections.
+Median of $Runs runs. Engine rows call the engine's classes directly (loops in compiled C#); cmdlet rows run each
+pipeline in a fresh pwsh and time the pipeline only; peak is that process's peak working set, pwsh itself included
+(~$(Format-Num $cmdlet['Merge -Path | Export (WBF)'].BaselineMB '0') MB after Import-Module). CPU s is the process's CPU time over all threads.
+Load average (1, 5, 15 min): $loadStart at start, $loadEnd at the end of the main stages.
+
+$(ConvertTo-MarkdownTable $rows)
+
+Where the WBF pipelines' time goes (engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = $(Format-Num $stepNs '0') ns per object one by one, $(Format-Num $stepBatchNs '0') ns in batches, x objects; rest = cmdlet overhead and extra GC with everything in one heap):
+
+$(ConvertTo-MarkdownTable $breakdown)
+
+WBF output SHA256, all cores: ``$hashAll``; -ThrottleLimit 1: ``$hashOne`` ($(if ($deterministic) { 'identical' } else { 'DIFFERENT' })).
+"@
+if ($Scaling) {
+    $md += "`n`nScaling (WBF, median of $Runs runs):`n`n" + (ConvertTo-MarkdownTable $scalingRows) + "`n"
+}
+$mdPath = Join-Path $CacheFolder 'results.md'
+Set-Content -Path $mdPath -Value $md -Encoding utf8NoBOM
+Write-Host "Wrote $mdPath"
+Write-Host ('Benchmark took {0} s.' -f (Format-Num $benchClock.Elapsed.TotalSeconds '0'))
+#endregion
+
+if (-not $deterministic) { exit 1 }
+exit 0
