@@ -15,9 +15,14 @@
           DetectionEnsemble, load the image sizes of gt.json, FuseAll with WBF, NMS, SoftNMS and NMW,
           write the WBF result with CocoResultWriter;
        b. the cmdlet pipelines, each run in its own fresh pwsh process (time and peak working set are
-          read inside that process, around the pipeline only: start-up and Import-Module are excluded);
-       c. PowerShell's own cost of one pipeline step (see Measure-PipelineStep below).
-    3. Prints the table (and writes it as markdown to <CacheFolder>/results.md).
+          read inside that process, around the pipeline only: start-up and Import-Module are excluded;
+          the two WBF pipelines then run once more in the same process, to tell the one-off cost of a
+          fresh process from the steady one);
+       c. PowerShell's own cost of one pipeline step, with two no-op compiled cmdlets (region (c)).
+       Each row also has the process CPU time and GC pause time: the machine may be shared, and CPU
+       time tells a stage's own work from waiting for a core.
+    3. Prints the table, and a breakdown of the two WBF pipelines into fresh-process cost, engine,
+       fsync, PowerShell's steps and the rest; writes both as markdown to <CacheFolder>/results.md.
     4. Checks that Merge-Detection's WBF output is byte-identical with -ThrottleLimit 1 and with all
        cores; exits 1 when it is not.
     5. -Scaling: the WBF engine fusion and WBF cmdlet pipelines for 500, 5000 and 20000 images.
@@ -291,7 +296,8 @@ function Measure-Stage([scriptblock] $Action, [int] $Count = $Runs) {
         $gc.Add(([GC]::GetTotalPauseDuration() - $gc0).TotalSeconds)
     }
     [pscustomobject]@{
-        Seconds = Get-Median $wall.ToArray(); CpuSeconds = Get-Median $cpu.ToArray(); GcPauseSeconds = Get-Median $gc.ToArray()
+        Seconds = Get-Median $wall.ToArray(); MinSeconds = ($wall | Measure-Object -Minimum).Minimum
+        CpuSeconds = Get-Median $cpu.ToArray(); GcPauseSeconds = Get-Median $gc.ToArray()
         Times = $wall.ToArray(); Result = $result
     }
 }
@@ -314,7 +320,9 @@ function ConvertTo-Literal([string] $text) { "'" + $text.Replace("'", "''") + "'
 
 # Runs one cmdlet pipeline in a fresh pwsh: imports the module, then times the pipeline alone and
 # reads the process's peak working set at the end. The child prints one JSON line.
-function Invoke-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output) {
+# With -Warm the child then runs the pipeline a second time (after a full GC) and reports that time
+# too: the difference is what a fresh process pays once (JIT, first use of PowerShell's binder).
+function Invoke-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output, [switch] $Warm) {
     $script = @"
 `$ErrorActionPreference = 'Stop'
 `$ProgressPreference = 'SilentlyContinue'  # no console to draw on; the cmdlets throttle progress (every 16K records, 250 ms), so its cost is nil
@@ -332,11 +340,18 @@ Import-Module $(ConvertTo-Literal $ModulePath)
 $Pipeline
 `$clock.Stop()
 `$process.Refresh()
-[ordered]@{
+`$result = [ordered]@{
     Seconds = `$clock.Elapsed.TotalSeconds; CpuSeconds = (`$process.TotalProcessorTime - `$cpu0).TotalSeconds
     GcPauseSeconds = ([GC]::GetTotalPauseDuration() - `$gc0).TotalSeconds; Gen2 = [GC]::CollectionCount(2) - `$gen2
-    PeakBytes = `$process.PeakWorkingSet64; BaselinePeakBytes = `$baseline
-} | ConvertTo-Json -Compress
+    PeakBytes = `$process.PeakWorkingSet64; BaselinePeakBytes = `$baseline; WarmSeconds = `$null
+}
+if (`$$($Warm.IsPresent)) {
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    `$clock.Restart()
+    $Pipeline
+    `$result.WarmSeconds = `$clock.Elapsed.TotalSeconds
+}
+`$result | ConvertTo-Json -Compress
 "@
     $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
     $lines = & $pwshCommand[0] @($pwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded
@@ -347,14 +362,16 @@ $Pipeline
 }
 
 # -Runs fresh processes; median seconds, median and largest peak.
-function Measure-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output, [int] $Count = $Runs) {
-    $results = @(for ($r = 0; $r -lt $Count; $r++) { Invoke-ChildPipeline $Pipeline $Files $GroundTruth $Output })
+function Measure-ChildPipeline([string] $Pipeline, [string[]] $Files, [string] $GroundTruth, [string] $Output, [int] $Count = $Runs, [switch] $Warm) {
+    $results = @(for ($r = 0; $r -lt $Count; $r++) { Invoke-ChildPipeline $Pipeline $Files $GroundTruth $Output -Warm:$Warm })
     [pscustomobject]@{
         Seconds    = Get-Median ($results | ForEach-Object { [double]$_.Seconds })
         CpuSeconds = Get-Median ($results | ForEach-Object { [double]$_.CpuSeconds })
         GcPauseSeconds = Get-Median ($results | ForEach-Object { [double]$_.GcPauseSeconds })
         Gen2       = Get-Median ($results | ForEach-Object { [double]$_.Gen2 })
         Times      = [double[]]@($results | ForEach-Object { [double]$_.Seconds })
+        MinSeconds = ($results | ForEach-Object { [double]$_.Seconds } | Measure-Object -Minimum).Minimum
+        WarmSeconds = if ($Warm) { Get-Median ($results | ForEach-Object { [double]$_.WarmSeconds }) } else { $null }
         PeakMB     = Get-Median ($results | ForEach-Object { [double]$_.PeakBytes / 1MB })
         MaxPeakMB  = ($results | ForEach-Object { [double]$_.PeakBytes / 1MB } | Measure-Object -Maximum).Maximum
         BaselineMB = Get-Median ($results | ForEach-Object { [double]$_.BaselinePeakBytes / 1MB })
@@ -511,7 +528,9 @@ Write-Host "Cmdlet pipelines (each run in a fresh pwsh; $Runs runs each)..." -Fo
 $cmdlet = [ordered]@{}
 foreach ($name in $pipelines.Keys) {
     $file = Join-Path $outputFolder ('cmdlet-' + (($name -replace '[^A-Za-z]+', '-').Trim('-').ToLowerInvariant()) + '.json')
-    $m = Measure-ChildPipeline $pipelines[$name] $data.Files $data.GroundTruth $file
+    # The two WBF pipelines also get a warm second run in the same process, for the breakdown.
+    $warm = $name -in 'Import | Merge WBF | Export', 'Merge -Path | Export (WBF)'
+    $m = Measure-ChildPipeline $pipelines[$name] $data.Files $data.GroundTruth $file -Warm:$warm
     $m | Add-Member Path $file
     $cmdlet[$name] = $m
     Write-Host ('  {0,-32} {1} s  peak {2} MB' -f $name, (Format-Num $m.Seconds '0.00'), (Format-Num $m.PeakMB '0'))
@@ -546,6 +565,7 @@ function New-Row([string] $Stage, $M, [double] $Count, [string] $Target = '', $M
     [pscustomobject]@{
         Stage        = $Stage
         Seconds      = Format-Num $M.Seconds '0.000'
+        'Min s'      = Format-Num $M.MinSeconds '0.000'
         'CPU s'      = Format-Num $M.CpuSeconds '0.00'
         'GC pause s' = Format-Num $M.GcPauseSeconds '0.00'
         'M det/s'    = if ($Count -gt 0 -and $M.Seconds -gt 0) { Format-Num ($Count / $M.Seconds / 1e6) '0.00' } else { '' }
@@ -580,11 +600,17 @@ foreach ($name in $pipelines.Keys) {
 }
 $rows.Add((New-Row 'cmdlets: Merge -Path -ThrottleLimit 1 | Export (WBF, 1 run)' $t1 $n 'same bytes as all cores' $deterministic))
 
-# Where the time of the two WBF pipelines goes. Expected = the engine stages they run (read,
-# ImageInfo, fuse, write) + the fsync Export-Submission does + PowerShell's steps (probe cost per
-# object x objects crossing a step). Rest = measured - expected: the cmdlets' own overhead, and GC
-# working harder when everything lives in one heap (the engine stages measure each part with a
-# fresh heap; a pipeline holds the ensemble while it fuses and writes).
+# Where the time of the two WBF pipelines goes, from the medians above:
+#   fresh-process cost = first run - warm second run in the same child (JIT, first use of everything);
+#   engine             = the engine stages the pipeline runs: read (as the cmdlets read), ImageInfo, fuse, write;
+#   fsync              = the flush to disk Export-Submission does before its rename;
+#   PowerShell steps   = probe cost per object x objects crossing each step (one by one out of
+#                        Import-Detection, per image out of Merge-Detection);
+#   rest               = warm run - engine - fsync - PowerShell steps: the cmdlets' own overhead and
+#                        GC working harder with everything in one heap (each engine stage starts on a
+#                        collected heap; a pipeline holds the ensemble while it fuses and writes).
+#                        Negative when the pipeline overlaps stages (Merge-Detection fuses the next
+#                        images on worker threads while it writes the current ones downstream).
 $readSeconds = if ($hasBackgroundReading) { $e.ReadBackground.Seconds } else { $e.Read.Seconds }
 $engineSeconds = $readSeconds + $e.ImageInfo.Seconds + $e.Fuse['WBF'].Seconds + $e.Write.Seconds
 $oneByOne = $step.Seconds / $n
@@ -598,11 +624,13 @@ $breakdown = @(
         [pscustomobject]@{
             Pipeline                = $p.Name
             'Measured s'            = Format-Num $m.Seconds '0.00'
+            'Warm s'                = Format-Num $m.WarmSeconds '0.00'
+            'Fresh-process s'       = Format-Num ($m.Seconds - $m.WarmSeconds) '0.00'
             'Engine s'              = Format-Num $engineSeconds '0.00'
             'fsync s'               = Format-Num $e.Write.FsyncSeconds '0.00'
             'PowerShell steps s'    = Format-Num $psShare '0.00'
             'Objects through steps' = $p.Objects
-            'Rest s'                = Format-Num ($m.Seconds - $engineSeconds - $e.Write.FsyncSeconds - $psShare) '0.00'
+            'Rest s'                = Format-Num ($m.WarmSeconds - $engineSeconds - $e.Write.FsyncSeconds - $psShare) '0.00'
             'GC pause s'            = Format-Num $m.GcPauseSeconds '0.00'
             'Gen2 GCs'              = Format-Num $m.Gen2 '0'
         }
@@ -616,7 +644,7 @@ Write-Host "Cores: $cores ([Environment]::ProcessorCount). Input: $Images images
 Write-Host ('Engine stages run in one process; its peak working set: {0} MB (the ensemble alone holds {1} MB of managed heap). Cmdlet peaks are per fresh process and include pwsh itself (~{2} MB after Import-Module).' -f
     (Format-Num $engineProcessPeakMB '0'), (Format-Num $ensembleMB '0'), (Format-Num $cmdlet['Merge -Path | Export (WBF)'].BaselineMB '0'))
 Write-Host ''
-Write-Host 'Where the WBF pipelines'' time goes (engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = probe cost x objects crossing; rest = cmdlet overhead and extra GC with everything in one heap):' -ForegroundColor Cyan
+Write-Host 'Where the WBF pipelines'' time goes (fresh-process = first run - warm second run; engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = probe cost x objects crossing; rest = warm - engine - fsync - steps: cmdlet overhead, extra GC with everything in one heap, negative where stages overlap; GC columns: first run):' -ForegroundColor Cyan
 $breakdown | Format-Table -AutoSize | Out-String -Width 220 | Write-Host
 #endregion
 
@@ -678,7 +706,7 @@ if ($Scaling) {
 #region results.md
 function ConvertTo-MarkdownTable($items) {
     $props = @($items[0].PSObject.Properties.Name)
-    $lines = @(('| ' + ($props -join ' | ') + ' |'), ('|' + (($props | ForEach-Object { '---' }) -join '|') + '|'))
+    $lines = @(('| ' + (($props | ForEach-Object { $_ -replace '\|', '\|' }) -join ' | ') + ' |'), ('|' + (($props | ForEach-Object { '---' }) -join '|') + '|'))
     foreach ($item in $items) { $lines += '| ' + (($props | ForEach-Object { "$($item.$_)" -replace '\|', '\|' }) -join ' | ') + ' |' }
     $lines -join "`n"
 }
@@ -694,7 +722,7 @@ Load average (1, 5, 15 min): $loadStart at start, $loadEnd at the end of the mai
 
 $(ConvertTo-MarkdownTable $rows)
 
-Where the WBF pipelines' time goes (engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = $(Format-Num $stepNs '0') ns per object one by one, $(Format-Num $stepBatchNs '0') ns in batches, x objects; rest = cmdlet overhead and extra GC with everything in one heap):
+Where the WBF pipelines' time goes (fresh-process = first run - warm second run in the same process; engine = read + ImageInfo + fuse + write rows; fsync as Export-Submission does; PowerShell steps = $(Format-Num $stepNs '0') ns per object one by one, $(Format-Num $stepBatchNs '0') ns in batches, x objects; rest = warm - engine - fsync - steps: cmdlet overhead and extra GC with everything in one heap, negative where stages overlap; GC columns: first run):
 
 $(ConvertTo-MarkdownTable $breakdown)
 
