@@ -78,6 +78,14 @@ Describe 'Merge-Detection behaviour' {
         $fused.ImageId | Should -Not -Contain '3.jpg'
     }
 
+    It 'reports many missing images in one error with the count and the first ids' {
+        $info = @(Get-Content (Join-Path $caseB 'gt.json') -Raw | ConvertFrom-Json).images | Select-Object -First 3
+        $fused = Import-Detection $models | Merge-Detection -ImageInfo $info -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        "$($errs[0])" | Should -BeLike '27 images are not in the -ImageInfo images (first: *'
+        ($fused.ImageId | Select-Object -Unique).Count | Should -Be 3
+    }
+
     It 'validates parameters at binding, listing valid methods' {
         { Merge-Detection -Path x.json -Method Foo } | Should -Throw -ExpectedMessage '*WBF*NMS*SoftNMS*NMW*'
         { Merge-Detection -Path x.json -IouThreshold 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.MergeDetectionCommand'

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -213,6 +214,7 @@ namespace BoxFusion.Commands
             widths = new double[n];
             heights = new double[n];
             unknown = new bool[n];
+            var missing = new List<object>();
             for (int i = 0; i < n; i++)
             {
                 if (info.TryFindImage(ensemble.ImageIds[i], out var image))
@@ -223,9 +225,17 @@ namespace BoxFusion.Commands
                 }
                 unknown[i] = true;
                 widths[i] = heights[i] = double.NaN;
-                WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, ensemble.ImageIds[i],
-                    "Image " + ImageIds.Describe(ensemble.ImageIds[i]) + " is not in the -ImageInfo images" + (info.Path != null ? " of '" + info.Path + "'" : "") +
-                    "; its detections were left out (a challenge server rejects results for unknown images)."));
+                missing.Add(ensemble.ImageIds[i]);
+            }
+            // One error for all such images (a wrong -ImageInfo file would otherwise give thousands).
+            if (missing.Count > 0)
+            {
+                string where = " the -ImageInfo images" + (info.Path != null ? " of '" + info.Path + "'" : "");
+                string message = missing.Count == 1
+                    ? "Image " + ImageIds.Describe(missing[0]) + " is not in" + where + "; its detections were left out (a challenge server rejects results for unknown images)."
+                    : string.Format(CultureInfo.InvariantCulture, "{0} images are not in{1} (first: {2}); their detections were left out (a challenge server rejects results for unknown images).",
+                        missing.Count, where, string.Join(", ", missing.Take(5).Select(ImageIds.Describe)));
+                WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, missing[0], message));
             }
         }
 

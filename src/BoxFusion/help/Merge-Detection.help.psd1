@@ -84,7 +84,7 @@ A model with twice the weight counts twice as much: WBF multiplies each score by
             Description = @'
 The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
 
-Detections of an image it does not list are reported (error ImageNotInImageInfo, one per image) and left out, because a challenge server rejects results for unknown images.
+Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images.
 '@
             Default     = 'None (boxes are not clipped)'
         }
