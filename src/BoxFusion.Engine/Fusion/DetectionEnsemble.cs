@@ -34,7 +34,7 @@ namespace BoxFusion.Fusion
     public sealed class DetectionEnsemble
     {
         private readonly Dictionary<object, int> imageIndex = new Dictionary<object, int>();
-        private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(ModelNames.Comparer); // 'Det' and 'det' are one model
         private readonly List<object> imageIds = new List<object>();
         private readonly List<List<EnsembleEntry>> images = new List<List<EnsembleEntry>>();
         private readonly List<string> models = new List<string>();
