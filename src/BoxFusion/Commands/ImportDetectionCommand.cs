@@ -12,7 +12,7 @@ namespace BoxFusion.Commands
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private ResultFileImport import;
-        private int fileNumber;
+        private readonly List<string> pending = new List<string>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
@@ -24,8 +24,8 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Model names: one per file in order, or one for all. Default: each file's base name.</summary>
-        [Parameter(Position = 1)]
+        /// <summary>Model names: one per file in order, or one for all. Default: see <see cref="ModelNames"/>. Named only, so a forgotten comma between two paths is an error, not a model name.</summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Model { get; set; }
 
@@ -61,35 +61,27 @@ namespace BoxFusion.Commands
         {
             bool literal = ParameterSetName == LiteralPathSet;
             List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            foreach (var file in files)
+            if (yolo == null)
             {
-                if (yolo != null)
-                {
-                    // All files of one call are one model's predictions, one file per image.
-                    yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
-                    continue;
-                }
-                string model = ModelFor(fileNumber, file);
-                fileNumber++;
-                import.Read(file, model, WriteObject, fileNumber, fileNumber + files.Count - 1);
+                // A file's default name depends on the other files of the command (two results.bbox.json are named
+                // by their folders), and Get-ChildItem sends one file per record: read them all once they are known.
+                pending.AddRange(files);
+                return;
             }
-        }
-
-        private string ModelFor(int index, string file)
-        {
-            if (Model == null || Model.Length == 0) return ResultFileImport.ModelNameOf(file);
-            if (Model.Length == 1) return Model[0];
-            if (index < Model.Length) return Model[index];
-            ThrowTerminatingError(Errors.InvalidArgument("ModelCountMismatch", "Model", Model,
-                string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                    "{0} model names were given but more files were found; give one name per file, or one for all.", Model.Length)));
-            return null;
+            // All files of one call are one model's predictions, one file per image.
+            foreach (var file in files) yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
         }
 
         protected override void EndProcessing()
         {
+            if (yolo != null)
+            {
+                yolo.Complete();
+                return;
+            }
+            var names = ModelNaming.NamesFor(this, pending, Model);
+            for (int i = 0; i < pending.Count; i++) import.Read(pending[i], names[i], WriteObject, i + 1, pending.Count);
             import.Complete();
-            yolo?.Complete();
         }
 
         protected override void StopProcessing()

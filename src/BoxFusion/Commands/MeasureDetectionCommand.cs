@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,9 +17,12 @@ namespace BoxFusion.Commands
     public sealed class MeasureDetectionCommand : DetectionInputCommand
     {
         private const string AllName = "(all)";
-        private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private readonly List<string> modelsSeen = new List<string>();
+        private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
+        private string lastModel;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -45,6 +49,7 @@ namespace BoxFusion.Commands
 
         protected override void Accept(Detection d)
         {
+            if (GroupBy == EvaluationGrouping.None) NoteModel(d.Model ?? "");
             string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
             {
@@ -54,8 +59,22 @@ namespace BoxFusion.Commands
             list.Add(d);
         }
 
+        /// <summary>The distinct models of the input, in order; a file's detections share one name object, so this is cheap.</summary>
+        private void NoteModel(string model)
+        {
+            if (ReferenceEquals(model, lastModel)) return;
+            lastModel = model;
+            if (modelSet.Add(model)) modelsSeen.Add(model);
+        }
+
         protected override void EndProcessing()
         {
+            if (modelsSeen.Count > 1)
+            {
+                WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "The input holds {0} models ({1}{2}), scored together as one set. To score each model on its own, add -GroupBy Model; to score an ensemble, fuse them first with Merge-Detection.",
+                    modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
+            }
             var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };

@@ -4,7 +4,7 @@ namespace BoxFusion.Commands
 {
     /// <summary>
     /// The input side shared by the cmdlets that consume detections: from the pipeline (-InputObject) or read
-    /// from COCO results files (-Path with wildcards, -LiteralPath), one model per file.
+    /// from COCO results files (-Path with wildcards, -LiteralPath), one model per file (named by -Model or by default).
     /// </summary>
     public abstract class DetectionInputCommand : PSCmdlet
     {
@@ -28,6 +28,12 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
+        /// <summary>Model names for -Path/-LiteralPath files: one per file in order, or one for all. Default: see <see cref="ModelNames"/>.</summary>
+        [Parameter(ParameterSetName = PathSet)]
+        [Parameter(ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Model { get; set; }
+
         /// <summary>Takes one detection (with an image id) from the pipeline or a file.</summary>
         protected abstract void Accept(Detection detection);
 
@@ -48,7 +54,8 @@ namespace BoxFusion.Commands
             }
             bool literal = ParameterSetName == LiteralPathSet;
             var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            for (int i = 0; i < files.Count; i++) import.Read(files[i], ResultFileImport.ModelNameOf(files[i]), Accept, i + 1, files.Count);
+            var names = ModelNaming.NamesFor(this, files, Model);
+            for (int i = 0; i < files.Count; i++) import.Read(files[i], names[i], Accept, i + 1, files.Count);
             import.Complete();
         }
 

@@ -17,7 +17,7 @@ namespace BoxFusion.Commands
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var names = new List<string>();
+            var files = new List<string>();
             var pipeline = commandAst?.Parent as PipelineAst;
             var commands = pipeline != null ? pipeline.PipelineElements.OfType<CommandAst>() : new[] { commandAst };
             foreach (var command in commands)
@@ -28,9 +28,10 @@ namespace BoxFusion.Commands
                     || name.StartsWith("Merge-Detection", StringComparison.OrdinalIgnoreCase)
                     || name.StartsWith("Optimize-Fusion", StringComparison.OrdinalIgnoreCase);
                 if (!reader) continue;
-                foreach (var path in PathArguments(command)) names.AddRange(ModelNames(path));
+                foreach (var path in PathArguments(command)) files.AddRange(FilesNamed(path));
             }
-            names = names.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            // The names the cmdlets will give (results.bbox.json files named by their folders), each once.
+            var names = ModelNames.Derive(files).Distinct(ModelNames.Comparer).ToList();
             if (names.Count == 0) yield break;
             string table = "@{ " + string.Join("; ", names.Select(n => Quote(n) + " = 1")) + " }";
             yield return new CompletionResult(table, table, CompletionResultType.ParameterValue, "One weight per model");
@@ -69,7 +70,8 @@ namespace BoxFusion.Commands
             }
         }
 
-        private static IEnumerable<string> ModelNames(string path)
+        /// <summary>The files a path argument names: the matches of a wildcard in its folder, or the path itself.</summary>
+        private static IEnumerable<string> FilesNamed(string path)
         {
             if (WildcardPattern.ContainsWildcardCharacters(path))
             {
@@ -80,10 +82,10 @@ namespace BoxFusion.Commands
                 if (!Directory.Exists(full)) yield break;
                 var matcher = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
                 foreach (var file in Directory.EnumerateFiles(full).Where(f => matcher.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal))
-                    yield return Path.GetFileNameWithoutExtension(file);
+                    yield return file;
                 yield break;
             }
-            yield return Path.GetFileNameWithoutExtension(path);
+            yield return path;
         }
 
         /// <summary>The shell's current folder (which is not the process's), asked of the running session.</summary>

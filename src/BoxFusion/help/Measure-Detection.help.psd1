@@ -5,7 +5,7 @@
     Description = @'
 Measure-Detection evaluates detections against a COCO annotations file the way pycocotools' COCOeval does (iouType 'bbox'), and returns the 12 summary numbers of COCOeval.summarize(): AP (mAP at IoU .50:.95), AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium and ARLarge. The values equal pycocotools' to within 1e-12, crowd annotations and all.
 
-By default all the input is scored together, as one result named '(all)'. With -GroupBy Model, each model is scored on its own, in the order models first appear: pipe in the output of Import-Detection to compare the models, or of several Merge-Detection runs (fused detections carry the method name as their model) to compare methods.
+By default all the input is scored together, as one result named '(all)'; when the input holds several models, a warning says so and suggests -GroupBy Model. With -GroupBy Model, each model is scored on its own, in the order models first appear: pipe in the output of Import-Detection to compare the models, or of several Merge-Detection runs (fused detections carry the method name as their model) to compare methods.
 
 Image ids are matched against the ground truth's images by id, or by file_name for string ids ("000123.jpg"). A detection of an image the ground truth does not have is an error (ImageNotInGroundTruth), and that group is not scored, because a challenge server would reject the submission. Categories the ground truth does not have are ignored, as pycocotools does. A group with no detections scores 0 for every category that has ground truth.
 
@@ -26,12 +26,16 @@ Give the file itself: an object made from it (Get-Content | ConvertFrom-Json) ke
             Default     = 'None'
         }
         Path          = @{
-            Description = 'COCO results files to score, read directly instead of from the pipeline, each as a model named after its base name. Wildcards are expanded. The files are scored together unless you add -GroupBy Model.'
+            Description = 'COCO results files to score, read directly instead of from the pipeline, each as a model named as Import-Detection names them, or by -Model. Wildcards are expanded. The files are scored together unless you add -GroupBy Model.'
             Default     = 'None'
         }
         LiteralPath   = @{
             Description = 'Like -Path, but each name is used exactly as written: wildcard characters are not expanded.'
             Default     = 'None'
+        }
+        Model         = @{
+            Description = 'The model names of the -Path or -LiteralPath files, as Import-Detection -Model: one per file, in the order the files are read, or one for all. With -GroupBy Model, these are the names of the result rows.'
+            Default     = 'As Import-Detection: the base name without .bbox, .segm or .proposal, or the nearest folder that differs'
         }
         GroupBy       = @{
             Description = 'None scores all detections together, as one result named (all). Model scores each model (the Model property of the detections) on its own, one result per model, named after it.'

@@ -7,7 +7,7 @@ Merge-Detection collects detections (from the pipeline, or read from COCO result
 
 Boxes stay in pixels: unlike ensemble-boxes, there is nothing to normalise. With -ImageInfo (for example the ground truth's gt.json) boxes are first clipped to their image, exactly as ensemble-boxes does after normalising.
 
-Models are told apart by each detection's Model property; Import-Detection sets it to the file's base name (yolox.json is the model 'yolox'). The model order, which a -Weight list follows, is the order in which models first appear in the input.
+Models are told apart by each detection's Model property, ignoring case; Import-Detection sets it to the file's base name (yolox.json is the model 'yolox'), or to the run folder when files share a name (work_dirs/yolox/results.bbox.json). The model order, which a -Weight list follows, is the order in which models first appear in the input.
 
 The methods:
 - WBF (default): Weighted Boxes Fusion. Boxes of one category whose IoU with a cluster's fused box is above -IouThreshold join that cluster; each cluster becomes one box whose coordinates are the score- and weight-weighted average of its members, and whose score follows -ConfidenceType. Best for ensembles of different models.
@@ -25,7 +25,7 @@ Every fused detection says where it came from: Model is the method name, MergedC
         }
         Path                  = @{
             Description = @'
-COCO results files to read directly, each as one model named after the file's base name. This is faster than piping Import-Detection. Wildcards are expanded.
+COCO results files to read directly, each as one model, named as Import-Detection names them (yolox.json is yolox; work_dirs/yolox/results.bbox.json is yolox too) or by -Model. This is faster than piping Import-Detection. Wildcards are expanded.
 
 When you also give -Weight as a list, name the files explicitly so that their order (the model order) is the one you mean, or give -Weight as a hashtable.
 '@
@@ -34,6 +34,10 @@ When you also give -Weight as a list, name the files explicitly so that their or
         LiteralPath           = @{
             Description = 'Like -Path, but each name is used exactly as written: wildcard characters such as [ ] are not expanded.'
             Default     = 'None'
+        }
+        Model                 = @{
+            Description = 'The model names of the -Path or -LiteralPath files, as Import-Detection -Model: one per file, in the order the files are read, or one for all. Files of real layouts that share a name (work_dirs/*/results.bbox.json) are named by their folders by default; files that cannot be told apart are an error, DuplicateModelName.'
+            Default     = 'As Import-Detection: the base name without .bbox, .segm or .proposal, or the nearest folder that differs'
         }
         Method                = @{
             Description = 'The fusion method: WBF (Weighted Boxes Fusion), NMS, SoftNMS or NMW (non-maximum weighted). See the description, and about_BoxFusion for when to choose which.'
@@ -135,7 +139,7 @@ Merge-Detection keeps every input detection until the input ends, then fuses all
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName).
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@

@@ -28,12 +28,16 @@ Tune on a validation set that is not the test set, and prefer settings whose adv
             Default     = 'None'
         }
         Path             = @{
-            Description = 'COCO results files of the validation set to read directly instead of from the pipeline, each as one model named after its base name (yolox.json is the model yolox). Wildcards are expanded.'
+            Description = 'COCO results files of the validation set to read directly instead of from the pipeline, each as one model named as Import-Detection names them (yolox.json is the model yolox; work_dirs/yolox/results.bbox.json too) or by -Model. Wildcards are expanded.'
             Default     = 'None'
         }
         LiteralPath      = @{
             Description = 'Like -Path, but each name is used exactly as written: wildcard characters are not expanded.'
             Default     = 'None'
+        }
+        Model            = @{
+            Description = 'The model names of the -Path or -LiteralPath files, as Import-Detection -Model: one per file, in the order the files are read, or one for all. Files of real layouts that share a name (work_dirs/*/results.bbox.json) are named by their folders by default; files that cannot be told apart are an error, DuplicateModelName.'
+            Default     = 'As Import-Detection: the base name without .bbox, .segm or .proposal, or the nearest folder that differs'
         }
         Method           = @{
             Description = 'The fusion methods to try, as Merge-Detection -Method.'
