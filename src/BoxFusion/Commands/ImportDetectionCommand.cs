@@ -61,6 +61,8 @@ namespace BoxFusion.Commands
         {
             bool literal = ParameterSetName == LiteralPathSet;
             List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            // Files of earlier pipeline input count too: "File 4 of 5" after one file came down the pipeline.
+            int fileTotal = fileNumber + files.Count;
             foreach (var file in files)
             {
                 if (yolo != null)
@@ -71,7 +73,7 @@ namespace BoxFusion.Commands
                 }
                 string model = ModelFor(fileNumber, file);
                 fileNumber++;
-                import.Read(file, model, WriteObject, fileNumber, fileNumber + files.Count - 1);
+                import.Read(file, model, WriteObject, fileNumber, fileTotal);
             }
         }
 
