@@ -3,7 +3,7 @@
 .SYNOPSIS
     Builds, tests, demonstrates and benchmarks the BoxFusion module.
 .DESCRIPTION
-    Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files).
+    Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files, licence, notices).
     Test       builds, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample.
     Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
@@ -54,6 +54,8 @@ function Invoke-Build {
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $moduleDir
     Copy-Item (Join-Path $root 'BoxFusion.psd1') $moduleDir
     Get-ChildItem (Join-Path $root 'src/BoxFusion') -Filter *.ps1xml | Copy-Item -Destination $moduleDir
+    # The documents a gallery package carries (the nupkg holds the module folder as it is).
+    foreach ($document in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md') { Copy-Item (Join-Path $root $document) $moduleDir }
     $help = Join-Path $root 'src/BoxFusion/en-US'
     if (Test-Path $help) { Copy-Item $help -Destination $moduleDir -Recurse }
     # Cmdlet help: MAML from src/BoxFusion/help/*.help.psd1, checked against the built cmdlets (in a child pwsh, which loads the dll).
