@@ -4,7 +4,9 @@
     Builds, tests, demonstrates and benchmarks the BoxFusion module.
 .DESCRIPTION
     Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files, licence, notices).
-    Test       builds, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
+    Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
+               (out/repository is a local PSResourceGet repository: register it to install from it).
+    Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample.
     Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
     Fuzz       builds and runs the long fuzz test of bad input.
@@ -13,7 +15,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Fuzz')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Benchmark', 'Fuzz')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
@@ -65,6 +67,43 @@ function Invoke-Build {
     Write-Host "Module ready: $moduleDir" -ForegroundColor Green
 }
 
+# The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:
+# Compress-PSResource is Publish-PSResource without the upload, so the same manifest checks and nuspec.
+# PSResourceGet creates its repository store under the user's local application data on first use; the child pwsh
+# gets a home under out/ so the user's store is never created or changed (on Windows that folder cannot be moved).
+function Invoke-Package {
+    Invoke-Build | Out-Host
+    $repository = Join-Path $out 'repository'
+    $null = New-Item -ItemType Directory $repository -Force
+    Get-ChildItem $repository -Filter 'BoxFusion.*.nupkg' | Remove-Item
+    $version = (Import-PowerShellDataFile (Join-Path $moduleDir 'BoxFusion.psd1')).ModuleVersion
+    $isolatedHome = Join-Path $out 'package-home'
+    $names = 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'
+    $saved = @{}
+    foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $pwsh = Get-PwshCommand
+    try {
+        if (-not $IsWindows) {
+            # The folders must exist: .NET reports a missing special folder as '', and PSResourceGet would then
+            # write its store relative to the current directory.
+            $folders = @($isolatedHome, (Join-Path $isolatedHome '.local/share'), (Join-Path $isolatedHome '.config'), (Join-Path $isolatedHome '.cache'))
+            foreach ($folder in $folders) { $null = New-Item -ItemType Directory $folder -Force }
+            $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME = $folders
+        }
+        Invoke-Native 'Compress-PSResource' {
+            & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Compress-PSResource -Path '$moduleDir' -DestinationPath '$repository'"
+        } | Out-Host
+    }
+    finally {
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        if (Test-Path $isolatedHome) { Remove-Item $isolatedHome -Recurse -Force }
+    }
+    $package = Join-Path $repository "BoxFusion.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package ready: $package" -ForegroundColor Green
+    $package
+}
+
 function Restore-Pester {
     $packages = Join-Path $out 'packages'
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
@@ -75,7 +114,7 @@ function Restore-Pester {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    $package = Invoke-Package
     Write-Host 'Engine tests (xunit)...' -ForegroundColor Cyan
     $xunitLog = dotnet test (Join-Path $root 'tests/BoxFusion.Engine.Tests/BoxFusion.Engine.Tests.csproj') -c $Configuration --nologo 2>&1
     $xunitExit = $LASTEXITCODE
@@ -102,6 +141,7 @@ Import-Module '$pester'
     if (Test-Path $resultFile) { Remove-Item $resultFile }
     $pwsh = Get-PwshCommand
     $env:BOXFUSION_MODULE = $moduleDir
+    $env:BOXFUSION_PACKAGE = $package
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
     $pesterPassed = 0; $pesterFailed = 1
     if (Test-Path $resultFile) {
@@ -142,6 +182,7 @@ function Invoke-Fuzz {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { $null = Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Benchmark' { Invoke-Benchmark }
