@@ -47,7 +47,7 @@ namespace BoxFusion.Evaluation
                 MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : -1,
             };
 
-            // params.imgIds = sorted(getImgIds()); params.catIds = sorted(getCatIds())
+            // Images and categories in sorted id order: the order pycocotools evaluates and averages them in.
             var images = new CocoImage[gt.Images.Count];
             for (int i = 0; i < images.Length; i++) images[i] = gt.Images[i];
             Array.Sort(images, CompareImageIds);

@@ -140,7 +140,7 @@ namespace BoxFusion.Evaluation
                 int j = run.DtByImage[dStart + d];
                 var box = run.DetBox;
                 s.DX[d] = box[4 * j]; s.DY[d] = box[4 * j + 1]; s.DW[d] = box[4 * j + 2]; s.DH[d] = box[4 * j + 3];
-                s.DArea[d] = s.DW[d] * s.DH[d];   // loadRes: area = bb[2] * bb[3]
+                s.DArea[d] = s.DW[d] * s.DH[d];   // a detection's area is its box's, as pycocotools' loadRes sets it
                 run.SlotScore[slot + d] = run.DetScore[j];
                 run.SlotRank[slot + d] = d;
             }
@@ -150,12 +150,13 @@ namespace BoxFusion.Evaluation
                 s.GX[g] = ann.X; s.GY[g] = ann.Y; s.GW[g] = ann.Width; s.GH[g] = ann.Height;
                 s.GArea[g] = ann.Area;
                 s.GCrowd[g] = ann.IsCrowd;
-                // pycocotools: gt['ignore'] = 'iscrowd' in gt and gt['iscrowd'] (the file's 'ignore' is overwritten).
+                // Crowd regions are ignored; pycocotools replaces a file's own ignore flag with iscrowd, so it is read only on request.
                 s.GIgnore[g] = ann.IsCrowd || (run.HonorIgnoreField && ann.Ignore);
                 s.GId[g] = ann.Id;
             }
 
-            // maskUtils.iou(d, g, iscrowd) for boxes (bbIou), laid out [d, g] with g in file order.
+            // Box IoU of every detection with every GT, row d, column g (GT in file order). Against a crowd region the
+            // union is the detection's own area, so a detection inside the crowd counts as fully overlapping it.
             bool any = D > 0 && G > 0;
             if (any)
             {
@@ -190,7 +191,8 @@ namespace BoxFusion.Evaluation
             for (int a = 0; a < A; a++)
             {
                 double lo = run.AreaLow[a], hi = run.AreaHigh[a];
-                // gt sorted ignore-last (stable): np.argsort(_ignore, kind='mergesort')
+                // GT that count for this area range first, then the ignored ones, each group in file order (a stable
+                // partition), so that a detection prefers a real match to an ignored one.
                 int npig = 0;
                 for (int g = 0; g < G; g++)
                 {
@@ -234,11 +236,11 @@ namespace BoxFusion.Evaluation
                             int row = d * G;
                             for (int gg = 0; gg < G; gg++)
                             {
-                                // if this gt already matched, and not a crowd, continue
+                                // A GT takes one detection per threshold; a crowd region can absorb any number.
                                 if (s.Gtm[gtmRow + gg] && !s.SortedCrowd[gg]) continue;
-                                // if dt matched to reg gt, and on ignore gt, stop
+                                // Ignored GT come last: once a counted GT has matched, none of them may replace it.
                                 if (m > -1 && !s.SortedIg[m] && s.SortedIg[gg]) break;
-                                // continue to next gt unless better match made
+                                // Keep the GT with the highest IoU reaching the threshold (a tie goes to the later one).
                                 double v = ious[row + s.GOrder[gg]];
                                 if (v < iou) continue;
                                 iou = v;
@@ -247,12 +249,13 @@ namespace BoxFusion.Evaluation
                             if (m == -1) continue;
                             int at = baseIndex + d * A;
                             if (s.SortedIg[m]) run.SlotIgnored[at] |= bit;
-                            if (s.SortedId[m] != 0) run.SlotMatched[at] |= bit;   // dtm = gt id; 0 reads as unmatched
+                            if (s.SortedId[m] != 0) run.SlotMatched[at] |= bit;   // pycocotools stores the GT id, so a GT with id 0 looks unmatched
                             s.Gtm[gtmRow + m] = true;
                         }
                     }
                 }
-                // set unmatched detections (dtm == 0) outside the area range to ignore
+                // A detection that matched nothing and whose own area is outside the range does not count against
+                // precision for that range: mark it ignored at every threshold where it is unmatched.
                 for (int d = 0; d < D; d++)
                 {
                     double area = s.DArea[d];
