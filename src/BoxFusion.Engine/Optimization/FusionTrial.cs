@@ -14,7 +14,7 @@ namespace BoxFusion.Optimization
     public sealed class FusionTrial
     {
         internal FusionTrial(int number, FusionOptions options, IReadOnlyList<string> models, double[] weights, CocoMetric metric,
-            double[] stats, double[] foldScores, TimeSpan duration)
+            double[] stats, double[] foldScores, TimeSpan duration, int scoresAboveOne = 0, object imageInfoArgument = null)
         {
             Number = number;
             Options = options.Clone();
@@ -26,6 +26,8 @@ namespace BoxFusion.Optimization
             Score = foldScores.Length > 0 ? foldScores.Average() : stats[(int)metric];
             Spread = foldScores.Length > 1 ? Math.Sqrt(foldScores.Sum(s => (s - Score) * (s - Score)) / (foldScores.Length - 1)) : 0;
             Duration = duration;
+            ScoresAboveOne = scoresAboveOne;
+            ImageInfoArgument = imageInfoArgument;
         }
 
         /// <summary>Position in the ranking, 1 = best (set when the search ends).</summary>
@@ -50,9 +52,20 @@ namespace BoxFusion.Optimization
         public double AP50 => Stats[1];
         public double AP75 => Stats[2];
         public TimeSpan Duration { get; }
+        /// <summary>
+        /// How many fused scores went above 1 (WBF with ConfidenceType Avg and unequal weights, as ensemble-boxes does).
+        /// AP only uses their order, but challenge servers may reject them; among equal scores such trials rank last.
+        /// </summary>
+        public int ScoresAboveOne { get; }
+        /// <summary>Minimum votes of this trial (its models with a positive weight decide it under a voting rule).</summary>
+        public int MinVotes => Options.MinVotes;
         internal FusionOptions Options { get; }
+        private object ImageInfoArgument { get; }
 
-        /// <summary>Merge-Detection's parameters for this trial, ready to splat: $p = $trial.Parameters; ... | Merge-Detection @p.</summary>
+        /// <summary>
+        /// Merge-Detection's parameters for this trial, ready to splat: $p = $trial.Parameters; ... | Merge-Detection @p.
+        /// They hold every setting that made the trial's result, so the replay scores exactly the same.
+        /// </summary>
         public Hashtable Parameters
         {
             get
@@ -64,11 +77,17 @@ namespace BoxFusion.Optimization
                 };
                 if (Method == FusionMethod.WBF || Method == FusionMethod.NMW) p["SkipBoxThreshold"] = SkipBoxThreshold;
                 if (Method == FusionMethod.WBF) p["ConfidenceType"] = ConfidenceType.ToString();
+                if (Method == FusionMethod.WBF && Options.AllowOverflow) p["AllowOverflow"] = true;
                 if (Method == FusionMethod.SoftNMS)
                 {
                     p["SoftNmsFunction"] = Options.SoftNmsFunction.ToString();
                     p["Sigma"] = Options.Sigma;
+                    if (Options.ScoreThreshold != Defaults.ScoreThreshold) p["ScoreThreshold"] = Options.ScoreThreshold;
                 }
+                if (Options.ClassAgnostic) p["ClassAgnostic"] = true;
+                if (Options.MaxDetectionsPerImage > 0) p["MaxDetectionsPerImage"] = Options.MaxDetectionsPerImage;
+                if (Options.MinVotes != Defaults.MinVotes) p["MinVotes"] = Options.MinVotes;
+                if (ImageInfoArgument != null) p["ImageInfo"] = ImageInfoArgument;
                 if (Weights.Any(w => w != 1))
                 {
                     var byModel = new Hashtable(StringComparer.OrdinalIgnoreCase);
@@ -78,6 +97,8 @@ namespace BoxFusion.Optimization
                 return p;
             }
         }
+
+        private static readonly FusionOptions Defaults = new FusionOptions();
 
         /// <summary>Weights as "yolox=2 cascade=1".</summary>
         public string WeightText => string.Join(" ", Models.Select((m, i) => m + "=" + Weights[i].ToString("0.##", CultureInfo.InvariantCulture)));

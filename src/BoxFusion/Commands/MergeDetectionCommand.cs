@@ -192,6 +192,11 @@ namespace BoxFusion.Commands
                 var weights = WeightResolver.Resolve(Weight, ensemble.Models);
                 var context = new FusionContext(options, ensemble.Models, weights);
                 options.MinVotes = bound.ContainsKey(nameof(Voting)) ? Voting.MinVotes(context.ActiveModelCount) : MinVotes;
+                if (options.MinVotes > context.ActiveModelCount)
+                {
+                    var voters = ensemble.Models.Where((m, i) => context.RawWeights[i] > 0);
+                    WriteWarning(VotingRuleExtensions.UnreachableVotes(options.MinVotes, voters, context.ActiveModelCount < ensemble.Models.Count, "nothing is output"));
+                }
                 WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}: {1} detections of {2} images from {3} models ({4}).",
                     Method, ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
                 return context;

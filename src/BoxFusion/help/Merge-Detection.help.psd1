@@ -114,7 +114,7 @@ Detections of an image it does not list are reported (one error ImageNotInImageI
             Default     = '0 (all fused boxes are kept)'
         }
         MinVotes              = @{
-            Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Cannot be used with -Voting.'
+            Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Only models with a weight above 0 vote: a number above theirs warns, since no box can pass. Cannot be used with -Voting.'
             Default     = '1'
         }
         Voting                = @{
