@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using BoxFusion.Coco;
 using BoxFusion.Evaluation;
 using BoxFusion.Fusion;
 using BoxFusion.Optimization;
@@ -118,6 +119,11 @@ namespace BoxFusion.Commands
             catch (UnknownImageException e)
             {
                 ThrowTerminatingError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId, e.Message, e));
+                return;
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message, e));
                 return;
             }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
