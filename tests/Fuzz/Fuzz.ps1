@@ -174,7 +174,7 @@ function Invoke-BoxFusionFuzz {
                     $null = $ids.Add((ConvertTo-FuzzErrorId $e))
                 }
                 $fileErrors = @($errors | Where-Object { (ConvertTo-FuzzErrorId $_) -like 'ResultFile*' })
-                if ($caught -and (ConvertTo-FuzzErrorId $caught) -notin 'ImageInfoInvalid', 'ImageInfoNotFound') {
+                if ($caught -and (ConvertTo-FuzzErrorId $caught) -notin 'ImageInfoInvalid', 'ImageInfoNotFound', 'AmbiguousImageId') {
                     $problems.Add("the pipeline stopped without -ErrorAction Stop: $($caught.FullyQualifiedErrorId): $($caught.Exception.Message)")
                 }
                 if ($fileErrors.Count -gt 1) { $problems.Add("$($fileErrors.Count) file errors for one file") }

@@ -29,6 +29,9 @@ namespace BoxFusionFuzz
     /// </summary>
     public static class Oracle
     {
+        /// <summary>RFC 8259 with the readers' documented nesting limit (1000 levels, as deep as Python's json reads).</summary>
+        private static readonly JsonDocumentOptions Strict = new JsonDocumentOptions { MaxDepth = 1000 };
+
         public static Expectation Classify(byte[] data, bool strictPrefix)
         {
             var x = new Expectation();
@@ -37,7 +40,7 @@ namespace BoxFusionFuzz
             for (int i = offset; i < data.Length && blank; i++) blank = data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n';
             if (blank) return Fail(x, "FileEmpty", "only whitespace");
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset)); }
+            try { doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset), Strict); }
             catch (JsonException e) { return Fail(x, strictPrefix ? "Truncated" : null, e.Message); }
             using (doc)
             {
@@ -72,12 +75,13 @@ namespace BoxFusionFuzz
 
         private static bool Finite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
-        /// <summary>The first problem of a record (property order), then missing fields, negative sizes, negative scores.</summary>
+        /// <summary>The first problem of a record (property order, a used key given twice included), then missing fields, negative sizes, negative scores.</summary>
         private static string Record(JsonElement record, out object[] good)
         {
             good = null;
             string problem = null;
             bool hasImage = false, hasCategory = false, hasBox = false, hasScore = false;
+            int seen = 0;
             double x = 0, y = 0, w = 0, h = 0, score = 0;
             object image = null;
             int category = 0;
@@ -87,6 +91,8 @@ namespace BoxFusionFuzz
                 var v = p.Value;
                 var kind = v.ValueKind;
                 if (field < 0) continue;
+                if ((seen & (1 << field)) != 0) problem = problem ?? "DuplicateKey"; // a used key given twice
+                seen |= 1 << field;
                 if (field != 2 && (kind == JsonValueKind.Array || kind == JsonValueKind.Object)) { problem = problem ?? "WrongType"; continue; }
                 switch (field)
                 {
@@ -163,7 +169,7 @@ namespace BoxFusionFuzz
         public static bool IsJson(byte[] data)
         {
             int offset = data.Length >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
-            try { using (JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset))) return true; }
+            try { using (JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset), Strict)) return true; }
             catch (JsonException) { return false; }
         }
 

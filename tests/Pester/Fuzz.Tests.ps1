@@ -40,7 +40,7 @@ Describe 'Fuzzed input' {
         $seen = $summary.ErrorIds.PSObject.Properties.Name
         foreach ($id in 'ResultFileFileEmpty', 'ResultFileNotJson', 'ResultFileTruncated', 'ResultFileNotAList', 'ResultFileRecordNotAnObject',
             'ResultFileNonFiniteNumber', 'ResultFileTrailingContent', 'SkippedRecordsMissingField', 'SkippedRecordsWrongType', 'SkippedRecordsBadBox',
-            'SkippedRecordsNonFiniteNumber', 'SkippedRecordsNegativeSize', 'SkippedRecordsScoreOutOfRange', 'ImageInfoInvalid', '(no error)') {
+            'SkippedRecordsNonFiniteNumber', 'SkippedRecordsNegativeSize', 'SkippedRecordsScoreOutOfRange', 'SkippedRecordsDuplicateKey', 'ImageInfoInvalid', '(no error)') {
             $seen | Should -Contain $id
         }
     }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace BoxFusion.Coco
 {
@@ -15,7 +14,8 @@ namespace BoxFusion.Coco
         private readonly CocoCategory[] categories;
         private readonly Dictionary<long, CocoImage> byNumericId = new Dictionary<long, CocoImage>();
         private readonly Dictionary<string, CocoImage> byStringId = new Dictionary<string, CocoImage>(StringComparer.Ordinal);
-        private readonly Dictionary<string, CocoImage> byFileName = new Dictionary<string, CocoImage>(StringComparer.Ordinal);
+        // Built on the first lookup by name: evaluating numeric ids never needs it.
+        private readonly Lazy<ImageNameIndex> names;
 
         /// <summary>Builds a ground truth in memory. Image ids must be unique.</summary>
         public CocoGroundTruth(IEnumerable<CocoImage> images, IEnumerable<CocoAnnotation> annotations, IEnumerable<CocoCategory> categories, string path = null)
@@ -36,9 +36,8 @@ namespace BoxFusion.Coco
                 }
                 if (!added)
                     throw new ArgumentException("Duplicate image id " + ImageIds.Describe(image.Id) + " (image " + i + ").", nameof(images));
-                if (image.FileName != null && !byFileName.ContainsKey(image.FileName))
-                    byFileName.Add(image.FileName, image);
             }
+            names = new Lazy<ImageNameIndex>(() => new ImageNameIndex(this.images));
         }
 
         /// <summary>The file this was loaded from; null when built in memory.</summary>
@@ -59,10 +58,11 @@ namespace BoxFusion.Coco
         public static CocoGroundTruth LoadImagesOnly(string path) => CocoGroundTruthReader.Read(path, imagesOnly: true);
 
         /// <summary>
-        /// Finds the image a detection's image id refers to. A number matches <c>images[].id</c>;
-        /// a string matches a <c>file_name</c> first, else an image whose id is that string, else,
-        /// when it parses as an integer, the numeric id.
+        /// Finds the image a detection's image id refers to. A number matches <c>images[].id</c>; text matches by
+        /// <see cref="ImageNameIndex"/>'s rule: exactly a <c>file_name</c> or a text id, else the file name without
+        /// folder or extension when that names one image. Text is never read as a number.
         /// </summary>
+        /// <exception cref="AmbiguousImageIdException">The text names several images.</exception>
         public bool TryFindImage(object imageId, out CocoImage image)
         {
             switch (imageId)
@@ -73,12 +73,10 @@ namespace BoxFusion.Coco
                 case long n:
                     return byNumericId.TryGetValue(n, out image);
                 case string s:
-                    if (byFileName.TryGetValue(s, out image) || byStringId.TryGetValue(s, out image))
-                        return true;
-                    if (long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
-                        return byNumericId.TryGetValue(parsed, out image);
-                    image = null;
-                    return false;
+                    var found = names.Value.Find(s);
+                    if (found.Count > 1) throw new AmbiguousImageIdException(s, found, Path);
+                    image = found.Count == 1 ? found[0] : null;
+                    return image != null;
                 default:
                     object normalized;
                     try { normalized = ImageIds.Normalize(imageId); }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using BoxFusion.Json;
 
 namespace BoxFusion.Coco
 {
@@ -37,20 +38,27 @@ namespace BoxFusion.Coco
                         throw Fail(ref json, ref ctx, "the file is empty.");
                     if (json.TokenType != JsonTokenType.StartObject)
                         throw Fail(ref json, ref ctx, "the top level must be a JSON object with 'images', 'annotations' and 'categories'; found " + Describe(json.TokenType) + ".");
-                    bool sawImages = false;
+                    bool sawImages = false, sawAnnotations = false, sawCategories = false;
                     while (true)
                     {
                         Next(ref json, ref ctx);
                         if (json.TokenType == JsonTokenType.EndObject) break;
                         if (json.ValueTextEquals("images"u8))
                         {
-                            sawImages = true;
+                            Once(ref json, ref ctx, Images, ref sawImages);
                             ReadArray(ref json, ref ctx, Images, images, annotations, categories);
                         }
-                        else if (!imagesOnly && json.ValueTextEquals("annotations"u8))
-                            ReadArray(ref json, ref ctx, Annotations, images, annotations, categories);
+                        else if (json.ValueTextEquals("annotations"u8))
+                        {
+                            Once(ref json, ref ctx, Annotations, ref sawAnnotations);
+                            if (imagesOnly) json.Skip();
+                            else ReadArray(ref json, ref ctx, Annotations, images, annotations, categories);
+                        }
                         else if (json.ValueTextEquals("categories"u8))
+                        {
+                            Once(ref json, ref ctx, Categories, ref sawCategories);
                             ReadArray(ref json, ref ctx, Categories, images, annotations, categories);
+                        }
                         else
                             json.Skip();
                     }
@@ -58,6 +66,12 @@ namespace BoxFusion.Coco
                         throw Fail(ref json, ref ctx, "unexpected content after the top-level object.");
                     if (!sawImages)
                         throw new CocoFormatException(Prefix(ref ctx) + " there is no 'images' array.", path);
+                }
+                catch (JsonException ex) when (json.DepthExceeded)
+                {
+                    long pos = json.ConsumedPosition;
+                    throw new CocoFormatException(string.Format(CultureInfo.InvariantCulture, "{0} at byte {1}: {2}", Prefix(ref ctx), pos, JsonLimits.NestedTooDeepMessage),
+                        path, pos, ctx.Index, ctx.Section, ex);
                 }
                 catch (JsonException ex)
                 {
@@ -93,7 +107,8 @@ namespace BoxFusion.Coco
             }
             if (json.TokenType != JsonTokenType.StartArray)
                 throw Fail(ref json, ref ctx, "'" + section + "' must be an array; found " + Describe(json.TokenType) + ".");
-            var imageIds = section == Images ? new HashSet<object>() : null;
+            var imageIds = section == Images ? new Dictionary<object, int>() : null;
+            var fileNames = section == Images ? new Dictionary<string, CocoImage>(StringComparer.Ordinal) : null;
             var categoryIds = section == Categories ? new HashSet<int>() : null;
             int index = 0;
             while (true)
@@ -107,8 +122,19 @@ namespace BoxFusion.Coco
                 if (section == Images)
                 {
                     var image = ReadImage(ref json, ref ctx, index);
-                    if (!imageIds.Add(image.Id))
-                        throw Fail(ref ctx, start, "duplicate image id " + ImageIds.Describe(image.Id) + ".");
+                    if (imageIds.TryGetValue(image.Id, out int first))
+                        throw Fail(ref ctx, start, "duplicate image id " + ImageIds.Describe(image.Id) + " (also images[" + first + "]).");
+                    imageIds.Add(image.Id, index);
+                    // Results name images by file name: two images with one name would make that name mean either.
+                    if (image.FileName != null)
+                    {
+                        if (fileNames.TryGetValue(image.FileName, out var same))
+                        {
+                            throw Fail(ref ctx, start, "file_name " + ImageIds.Describe(image.FileName) + " is also the file_name of images[" + same.Index +
+                                "] (id " + ImageIds.Describe(same.Id) + "); each image needs its own file name.");
+                        }
+                        fileNames.Add(image.FileName, image);
+                    }
                     images.Add(image);
                 }
                 else if (section == Annotations)
@@ -247,7 +273,7 @@ namespace BoxFusion.Coco
                 if (json.TryGetInt64(out long n)) return n;
                 if (json.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < 9.007199254740992E15) return (long)d;
             }
-            throw Fail(ref json, ref ctx, "'" + name + "' must be an integer or a string; found " + Describe(json.TokenType) + ".");
+            throw Fail(ref json, ref ctx, "'" + name + "' must be an integer or a string; found " + Found(ref json) + ".");
         }
 
         /// <summary>A 32-bit integer; an integral float such as 3.0 is accepted (Python treats it as the same key).</summary>
@@ -258,7 +284,7 @@ namespace BoxFusion.Coco
                 if (json.TryGetInt32(out int n)) return n;
                 if (json.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue) return (int)d;
             }
-            throw Fail(ref json, ref ctx, "'" + name + "' must be a 32-bit integer; found " + Describe(json.TokenType) + ".");
+            throw Fail(ref json, ref ctx, "'" + name + "' must be a 32-bit integer; found " + Found(ref json) + ".");
         }
 
         private static double ReadNumber(ref JsonStreamReader json, ref Context ctx, string name)
@@ -285,6 +311,21 @@ namespace BoxFusion.Coco
             if (json.TokenType == JsonTokenType.Null) return null;
             throw Fail(ref json, ref ctx, "'" + name + "' must be a string; found " + Describe(json.TokenType) + ".");
         }
+
+        /// <summary>A top-level section given twice: Python's json would keep the last silently, so which one was meant is unknown.</summary>
+        private static void Once(ref JsonStreamReader json, ref Context ctx, string section, ref bool seen)
+        {
+            if (seen)
+            {
+                ctx.Section = section;
+                ctx.Index = -1;
+                throw Fail(ref json, ref ctx, "'" + section + "' appears twice in the top-level object; a COCO file has one.");
+            }
+            seen = true;
+        }
+
+        /// <summary>A number as written ("1.5"), else the kind of value.</summary>
+        private static string Found(ref JsonStreamReader json) => json.TokenType == JsonTokenType.Number ? json.NumberText : Describe(json.TokenType);
 
         /// <summary>Reads the next token; the end of the data here means the file is truncated.</summary>
         private static void Next(ref JsonStreamReader json, ref Context ctx)

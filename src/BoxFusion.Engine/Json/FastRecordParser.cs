@@ -172,6 +172,8 @@ namespace BoxFusion.Json
             value = 0;
             int q = p;
             if (q < end && b[q] == (byte)'-') q++;
+            // JSON allows a zero only alone before the point ("0.5", never "01"); checked first, as long numbers leave for Slow below.
+            if (q + 1 < end && b[q] == (byte)'0' && (uint)(b[q + 1] - '0') <= 9) return Result.Fallback;
             int intStart = q;
             ulong mantissa = 0;
             int significant = 0;
@@ -183,7 +185,7 @@ namespace BoxFusion.Json
             }
             if (q >= end) return Result.NeedMore;
             int intDigits = q - intStart;
-            if (intDigits == 0 || (intDigits > 1 && b[intStart] == (byte)'0')) return Result.Fallback;
+            if (intDigits == 0) return Result.Fallback;
             int scale = 0;
             if (b[q] == (byte)'.')
             {

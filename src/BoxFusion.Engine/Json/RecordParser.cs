@@ -36,6 +36,7 @@ namespace BoxFusion.Json
             int category = 0;
             double score = double.NaN, x = 0, y = 0, w = 0, h = 0;
             bool hasCategory = false, hasScore = false, hasBox = false;
+            int seen = 0; // one bit per field, for keys given twice
             RecordProblem? problem = null;
             string detail = null;
 
@@ -48,6 +49,12 @@ namespace BoxFusion.Json
                     : reader.ValueTextEquals("category_id"u8) ? 1
                     : reader.ValueTextEquals("bbox"u8) ? 2
                     : reader.ValueTextEquals("score"u8) ? 3 : -1;
+                if (field >= 0)
+                {
+                    // Python's json would keep the last value silently; which one the writer meant is unknown.
+                    if ((seen & (1 << field)) != 0) Fail(ref problem, ref detail, RecordProblem.DuplicateKey, "'" + FieldNames[field] + "' is given twice");
+                    seen |= 1 << field;
+                }
                 if (!reader.Read()) return Outcome.NeedMore;
                 var type = reader.TokenType;
                 if (field != 2 && (type == JsonTokenType.StartArray || type == JsonTokenType.StartObject))

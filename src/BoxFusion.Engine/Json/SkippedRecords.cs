@@ -13,6 +13,7 @@ namespace BoxFusion.Json
         NonFiniteNumber,
         NegativeSize,
         ScoreOutOfRange,
+        DuplicateKey,
     }
 
     /// <summary>Counts skipped records per reason and keeps the first example of each, for one warning per reason.</summary>

@@ -91,7 +91,7 @@ namespace BoxFusion.Optimization
             {
                 var images = groundTruth.Images.Where((img, i) => i % space.Folds == k).ToList();
                 var set = new HashSet<CocoImage>(images);
-                var annotations = groundTruth.Annotations.Where(a => groundTruth.TryFindImage(a.ImageId, out var img) && set.Contains(img));
+                var annotations = groundTruth.Annotations.Where(a => groundTruth.TryGetImageById(a.ImageId, out var img) && set.Contains(img));
                 result[k] = new CocoGroundTruth(images, annotations, groundTruth.Categories, groundTruth.Path);
             }
             return result;

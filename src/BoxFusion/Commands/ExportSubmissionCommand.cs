@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Management.Automation;
+using BoxFusion.Coco;
 using BoxFusion.Json;
 
 namespace BoxFusion.Commands
@@ -48,6 +50,10 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string EntryName { get; set; } = "submission.json";
 
+        /// <summary>A COCO annotations file (or its images): each detection's image id becomes that file's id for the image.</summary>
+        [Parameter]
+        public object ImageInfo { get; set; }
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -56,6 +62,7 @@ namespace BoxFusion.Commands
 
         protected override void BeginProcessing()
         {
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             string given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
             target = PathResolver.ResolveForWriting(this, given);
             if (Directory.Exists(target))
@@ -114,7 +121,37 @@ namespace BoxFusion.Commands
                 if (emptyBoxes++ == 0) firstEmpty = d;
                 return;
             }
-            writer.Write(d);
+            writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+        }
+
+        private CocoGroundTruth imageInfo;
+        private readonly Dictionary<object, object> mappedIds = new Dictionary<object, object>();
+
+        /// <summary>
+        /// The detection with the -ImageInfo id of its image ("7.jpg" becomes 7: COCO-style servers read integer ids), as a copy,
+        /// so the caller's object keeps its id. An id that names no image, or several, stops the export: nothing is written.
+        /// </summary>
+        private Detection WithImageInfoId(Detection d)
+        {
+            if (!mappedIds.TryGetValue(d.ImageId, out object id))
+            {
+                CocoImage image = null;
+                try
+                {
+                    if (!imageInfo.TryFindImage(d.ImageId, out image))
+                    {
+                        ThrowTerminatingError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, d.ImageId,
+                            "Image " + ImageIds.Describe(d.ImageId) + " is not in the -ImageInfo images" + (imageInfo.Path != null ? " of '" + imageInfo.Path + "'" : "") +
+                            "; nothing was written (a challenge server rejects results for unknown images)."));
+                    }
+                }
+                catch (AmbiguousImageIdException e)
+                {
+                    ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, "-ImageInfo: " + e.Message + " Nothing was written.", e));
+                }
+                mappedIds.Add(d.ImageId, id = image.Id);
+            }
+            return id.Equals(d.ImageId) ? d : new Detection(id, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model);
         }
 
         protected override void EndProcessing()

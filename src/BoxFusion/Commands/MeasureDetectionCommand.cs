@@ -108,6 +108,12 @@ namespace BoxFusion.Commands
                     (name == AllName ? "" : name + ": ") + e.Message + " A challenge server rejects such results; nothing was scored for this group.", e));
                 return null;
             }
+            catch (AmbiguousImageIdException e)
+            {
+                WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId,
+                    (name == AllName ? "" : name + ": ") + e.Message + " Nothing was scored for this group.", e));
+                return null;
+            }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();

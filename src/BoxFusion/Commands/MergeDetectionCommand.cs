@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using BoxFusion.Coco;
 using BoxFusion.Fusion;
 
 namespace BoxFusion.Commands
@@ -222,7 +223,7 @@ namespace BoxFusion.Commands
             var missing = new List<object>();
             for (int i = 0; i < n; i++)
             {
-                if (info.TryFindImage(ensemble.ImageIds[i], out var image))
+                if (TryFindImage(info, ensemble.ImageIds[i], out var image))
                 {
                     widths[i] = image.Width;
                     heights[i] = image.Height;
@@ -241,6 +242,21 @@ namespace BoxFusion.Commands
                     : string.Format(CultureInfo.InvariantCulture, "{0} images are not in{1} (first: {2}); their detections were left out (a challenge server rejects results for unknown images).",
                         missing.Count, where, string.Join(", ", missing.Take(5).Select(ImageIds.Describe)));
                 WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, missing[0], message));
+            }
+        }
+
+        /// <summary>An ambiguous name stops the command: clipping to a guessed image's size would be silently wrong.</summary>
+        private bool TryFindImage(CocoGroundTruth info, object imageId, out CocoImage image)
+        {
+            try
+            {
+                return info.TryFindImage(imageId, out image);
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, "-ImageInfo: " + e.Message, e));
+                image = null;
+                return false;
             }
         }
 

@@ -204,6 +204,11 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId, e.Message, e));
                 return null;
             }
+            catch (AmbiguousImageIdException e)
+            {
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message, e));
+                return null;
+            }
         }
 
         private int lastPercent;

@@ -31,7 +31,16 @@ namespace BoxFusion.Commands
 
         public void Read(string path, string model, Action<Detection> accept)
         {
-            var image = reader.ImageFor(path);
+            CocoImage image;
+            try
+            {
+                image = reader.ImageFor(path);
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                cmdlet.WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, path, "'" + path + "': " + e.Message + " The file was not read.", e));
+                return;
+            }
             if (image == null)
             {
                 cmdlet.WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, path,

@@ -5,6 +5,8 @@
     Description = @'
 Export-Submission writes the detections it receives as a COCO results list, one record per line: {"image_id", "category_id", "bbox": [x, y, width, height], "score"}, in the order received, with numbers in their shortest exact form. Image ids keep their type: numbers stay numbers, strings stay strings.
 
+With -ImageInfo (the ground truth's annotations file), each image id becomes the id the file gives that image: file-name ids such as "7.jpg" are written as the integer ids COCO-style servers read (pycocotools, the VIPriors toolkit). Names match as everywhere in BoxFusion: exactly a file_name, else the file name without folder or extension when only one image has it. An id that names no image (ImageNotInImageInfo) or several (AmbiguousImageId) stops the export, and nothing is written.
+
 A path ending in .zip, or -Zip, writes a zip archive holding only submission.json (or -EntryName), as challenge servers such as CodaLab expect.
 
 The file is written under a temporary name beside the target and renamed only when complete, so a failure or Ctrl+C midway leaves an earlier file as it was. An existing file is replaced only with -Force.
@@ -33,6 +35,10 @@ Detections that would make an invalid submission are not written: those without 
             Description = 'The name of the JSON file inside the zip archive. Only used with -Zip or a .zip path.'
             Default     = 'submission.json'
         }
+        ImageInfo   = @{
+            Description = 'The ground truth that decides the written image ids: a COCO annotations file (a path or FileInfo, such as gt.json; only its images are read), an object read from one, or its image records (id, file_name, width, height). Each detection''s image id is written as the id of the image it names.'
+            Default     = 'None (ids are written as they are)'
+        }
         Force       = @{
             Description = 'Replace the file if it exists. Without it, an existing file is an error (FileExists) and is left untouched.'
             Default     = 'False'
@@ -54,7 +60,7 @@ Detections that would make an invalid submission are not written: those without 
     Notes       = @'
 The records are written in the order received: Merge-Detection's output is already grouped by image and sorted by score within each image. Export-Submission does not limit the number of detections per image; use Merge-Detection -MaxDetectionsPerImage for that.
 
-Errors you can catch by id: FileExists, PathIsAFolder, FolderNotFound, FileWriteFailed (terminating) and, per detection, DetectionWithoutImageId and NonFiniteDetection (only the first non-finite detection is reported; a warning counts the rest).
+Errors you can catch by id: FileExists, PathIsAFolder, FolderNotFound, FileWriteFailed, with -ImageInfo ImageNotInImageInfo, AmbiguousImageId, ImageInfoNotFound and ImageInfoInvalid (terminating) and, per detection, DetectionWithoutImageId and NonFiniteDetection (only the first non-finite detection is reported; a warning counts the rest).
 
 -InputObject is mandatory: run without pipeline input, Export-Submission prompts for a detection. Pipe an empty array (@() | Export-Submission empty.json) to write an empty list.
 '@
@@ -80,6 +86,14 @@ $zip.Entries.FullName      # submission.json
 $zip.Dispose()
 '@
             Remarks = 'The .zip extension makes a zip archive holding only submission.json, keeping at most the 100 best boxes per image. -PassThru returns the FileInfo of the zip, to look inside it. -Force replaces an earlier submission.zip; without it the command would fail with FileExists.'
+        }
+        @{
+            Title   = 'Write integer image ids for a server that wants them'
+            Code    = @'
+cd tests/data/case-b
+Import-Detection model1.json, model2.json | Merge-Detection | Export-Submission fused.json -ImageInfo gt.json
+'@
+            Remarks = 'The results of case-b name their images by file name ("7.jpg"). With -ImageInfo gt.json each record gets the integer id of its image in gt.json (7), as pycocotools and the VIPriors toolkit expect. The detections in the pipeline keep their ids.'
         }
         @{
             Title   = 'See what would be written'

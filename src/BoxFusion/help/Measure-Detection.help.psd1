@@ -7,7 +7,7 @@ Measure-Detection evaluates detections against a COCO annotations file the way p
 
 By default all the input is scored together, as one result named '(all)'; when the input holds several models, a warning says so and suggests -GroupBy Model. With -GroupBy Model, each model is scored on its own, in the order models first appear: pipe in the output of Import-Detection to compare the models, or of several Merge-Detection runs (fused detections carry the method name as their model) to compare methods.
 
-Image ids are matched against the ground truth's images by id, or by file_name for string ids ("000123.jpg"). A detection of an image the ground truth does not have is an error (ImageNotInGroundTruth), and that group is not scored, because a challenge server would reject the submission. Categories the ground truth does not have are ignored, as pycocotools does. A group with no detections scores 0 for every category that has ground truth.
+Image ids are matched against the ground truth's images: numbers by id, text by file_name ("000123.jpg"; else the name without folder or extension when only one image has it), never by reading text as a number (about_BoxFusion, IMAGE IDS). A name that fits several images is an error (AmbiguousImageId), and that group is not scored. A detection of an image the ground truth does not have is an error (ImageNotInGroundTruth), and that group is not scored, because a challenge server would reject the submission. Categories the ground truth does not have are ignored, as pycocotools does. A group with no detections scores 0 for every category that has ground truth.
 
 Evaluation runs on all processor cores; the numbers do not depend on it.
 '@
@@ -70,7 +70,7 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
     Notes       = @'
 AP is the COCO mAP@[.50:.95], the number challenge leaderboards rank by; "AP 0.368" is pycocotools' "Average Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.368".
 
-Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
 
 The alias Measure-Detections also runs this cmdlet.
 '@

@@ -88,7 +88,7 @@ A model with twice the weight counts twice as much: WBF multiplies each score by
             Description = @'
 The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
 
-Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images.
+Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images; an id that fits several images stops the command (AmbiguousImageId).
 '@
             Default     = 'None (boxes are not clipped)'
         }
@@ -139,7 +139,7 @@ Merge-Detection keeps every input detection until the input ends, then fuses all
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName).
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@
