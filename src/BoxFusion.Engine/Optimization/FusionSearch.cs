@@ -112,7 +112,7 @@ namespace BoxFusion.Optimization
                 foreach (var iou in space.IouThresholds)
                     Try(With(space.BaseOptions, method, iou), ones);
             // 2. The best method's own knobs.
-            Refine(Best.Options, Best.Weights);
+            Refine(Best.Options, Best.WeightArray);
             // 3. Per-model weights, one model at a time, until no change helps.
             if (space.SearchWeights && k > 1)
             {
@@ -123,7 +123,7 @@ namespace BoxFusion.Optimization
                     {
                         foreach (var value in space.WeightValues)
                         {
-                            var weights = (double[])Best.Weights.Clone();
+                            var weights = (double[])Best.WeightArray.Clone();
                             if (weights[m] == value) continue;
                             weights[m] = value;
                             if (weights.All(w => w == 0)) continue;
@@ -135,14 +135,14 @@ namespace BoxFusion.Optimization
                     if (!improved) break;
                 }
                 // 4. With the chosen weights, the method's knobs and the IoU once more.
-                Refine(Best.Options, Best.Weights);
+                Refine(Best.Options, Best.WeightArray);
             }
             var grid = space.IouThresholds;
             double center = Best.IouThreshold;
             foreach (var delta in new[] { -0.025, 0.025, -0.05, 0.05 })
             {
                 double iou = Math.Round(center + delta, 4);
-                if (iou > 0 && iou < 1) Try(With(Best.Options, Best.Method, iou), Best.Weights);
+                if (iou > 0 && iou < 1) Try(With(Best.Options, Best.Options.Method, iou), Best.WeightArray);
             }
         }
 
