@@ -45,6 +45,10 @@ BeforeAll {
         'BoxFusion.Optimization.FusionTrial'               = $trials[0]
         'Deserialized.BoxFusion.Optimization.FusionTrial'  = (Get-RoundTrip $trials[0])
     }
+
+    function Complete([string] $line) {
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+    }
 }
 
 AfterAll { Remove-Item $folder -Recurse -Force }
@@ -146,5 +150,19 @@ Describe 'Objects saved with Export-Clixml' {
         $back = Get-RoundTrip ($fused | Select-Object -First 5)
         $back[0] | Should -BeOfType BoxFusion.Detection
         $back[0].SourceModels -join ',' | Should -Be ($fused[0].SourceModels -join ',')
+    }
+}
+
+Describe '-Weight completion' {
+    It 'completes model names from the detections in a variable' {
+        $d = Import-Detection $models
+        (Complete '$d | Merge-Detection -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'
+        (Complete 'Merge-Detection -InputObject $d -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'
+        (Complete '$d | Where-Object Score -GT 0.1 | Merge-Detection -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'
+    }
+
+    It 'offers nothing for a variable that holds no detections' {
+        $notDetections = 1, 2, 3
+        Complete '$notDetections | Merge-Detection -Weight ' | Should -BeNullOrEmpty
     }
 }
