@@ -134,3 +134,38 @@ Describe 'New-Detection takes the column names of other tools' {
         $errs[0].TargetObject.Score | Should -Be '0,85'
     }
 }
+
+Describe 'Import-Detection -Format Yolo on a folder' {
+    BeforeAll {
+        $gtFile = Join-Path $DataRoot 'case-a/gt.json'
+        $gt = Get-Content $gtFile -Raw | ConvertFrom-Json
+        $run = Join-Path $folder 'runs/detect/exp'
+        $labels = Join-Path $run 'labels'
+        $null = New-Item -ItemType Directory $labels
+        foreach ($image in $gt.images[0..2]) {
+            $stem = [IO.Path]::GetFileNameWithoutExtension($image.file_name)
+            Set-Content (Join-Path $labels "$stem.txt") "0 0.5 0.5 0.2 0.1 0.9"
+        }
+        Set-Content (Join-Path $labels 'notes.md') 'not a prediction'
+        $empty = Join-Path $folder 'empty'
+        $null = New-Item -ItemType Directory $empty
+    }
+
+    It 'reads every *.txt of the folder' {
+        $d = Import-Detection $labels -Format Yolo -ImageInfo $gtFile
+        $d.Count | Should -Be 3
+        $d.ImageId | Sort-Object | Should -Be ($gt.images[0..2].id | Sort-Object)
+        $d.Model | Select-Object -Unique | Should -Be 'exp'
+    }
+
+    It 'reads the labels folder of a YOLO run folder' {
+        (Import-Detection $run -Format Yolo -ImageInfo $gtFile).Count | Should -Be 3
+        (Import-Detection -LiteralPath $run -Format Yolo -ImageInfo $gtFile).Count | Should -Be 3
+    }
+
+    It 'says so when a folder has no prediction files' {
+        Import-Detection $empty -Format Yolo -ImageInfo $gtFile -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs.FullyQualifiedErrorId | Should -Be 'NoPredictionFiles,BoxFusion.Commands.ImportDetectionCommand'
+        "$($errs[0])" | Should -BeLike "*$empty*.txt*"
+    }
+}

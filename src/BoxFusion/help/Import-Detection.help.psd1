@@ -32,7 +32,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
             Default     = 'Each file''s base name'
         }
         Format      = @{
-            Description = 'The file format: Coco, a COCO results list per file (one model per file); or Yolo, Ultralytics txt predictions (one file per image, saved with save_txt and save_conf), which needs -ImageInfo.'
+            Description = 'The file format: Coco, a COCO results list per file (one model per file); or Yolo, Ultralytics txt predictions (one file per image, saved with save_txt and save_conf), which needs -ImageInfo. With Yolo, -Path and -LiteralPath may also name folders: a folder gives its *.txt files, or those of its labels folder (runs/detect/exp gives runs/detect/exp/labels/*.txt); a folder without any is an error, NoPredictionFiles.'
             Default     = 'Coco'
         }
         ImageInfo   = @{
@@ -52,7 +52,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
     Notes       = @'
 Scores above 1 are kept, with a warning per file: they are what WBF with unequal weights writes, and a results file may hold them legitimately.
 
-Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange), ModelCountMismatch; with -Format Yolo also YoloNeedsImageInfo, ImageNotInImageInfo and SkippedLines<Problem>.
+Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange), ModelCountMismatch; with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo and SkippedLines<Problem>.
 
 The alias Import-Detections also runs this cmdlet.
 '@
