@@ -130,10 +130,10 @@ namespace BoxFusion.Tests
             };
             var search = new FusionSearch(ensemble, gt, null, space);
             var ranked = search.Run();
-            var avg = ranked.Single(t => t.ConfidenceType == ConfidenceType.Avg && t.IouThreshold == 0.5 && t.Weights.SequenceEqual(new[] { 1.0, 3 }));
+            var avg = ranked.Single(t => t.Options.ConfidenceType == ConfidenceType.Avg && t.IouThreshold == 0.5 && t.Weights.SequenceEqual(new[] { 1.0, 3 }));
             Assert.True(avg.ScoresAboveOne > 0);
             Assert.Equal(avg.Score, ranked[0].Score);
-            Assert.Equal(ConfidenceType.BoxAndModelAvg, ranked[0].ConfidenceType);
+            Assert.Equal(ConfidenceType.BoxAndModelAvg, ranked[0].Options.ConfidenceType);
             Assert.Equal(0, ranked[0].ScoresAboveOne);
             Assert.Same(ranked[0], search.Best);
             Assert.True(FusionSearch.Compare(ranked[0], avg) < 0);
@@ -165,7 +165,7 @@ namespace BoxFusion.Tests
                 heights = ensemble.ImageIds.Select(id => imageInfo.TryFindImage(id, out var image) ? image.Height : double.NaN).ToArray();
             }
             var fused = FusionEngine.FuseAll(ensemble, new FusionContext(o, ensemble.Models, weights), widths, heights).SelectMany(x => x).ToList();
-            return CocoEvaluator.Evaluate(CocoGroundTruth.Load(GroundTruthPath), fused, new EvaluationOptions()).Stats;
+            return CocoEvaluator.Evaluate(CocoGroundTruth.Load(GroundTruthPath), fused, new EvaluationOptions()).Stats.ToArray();
         }
     }
 }

@@ -10,9 +10,9 @@ namespace BoxFusion.Fusion
     /// <summary>What every image of one fusion run shares: options, models and their weights.</summary>
     public sealed class FusionContext
     {
-        private readonly ConcurrentDictionary<ulong, string[]> modelSets = new ConcurrentDictionary<ulong, string[]>();
+        private readonly ConcurrentDictionary<ulong, ValueList<string>> modelSets = new ConcurrentDictionary<ulong, ValueList<string>>();
         /// <summary>Model sets of up to 12 models, by bit mask, without locks.</summary>
-        private readonly string[][] smallSets = new string[1 << 12][];
+        private readonly ValueList<string>[] smallSets = new ValueList<string>[1 << 12];
 
         /// <param name="weights">One weight per model, in model order; null means all 1.</param>
         public FusionContext(FusionOptions options, IReadOnlyList<string> models, double[] weights)
@@ -76,7 +76,7 @@ namespace BoxFusion.Fusion
         internal Action<Detection, int[]> MemberSink { get; set; }
 
         /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
-        internal string[] ModelSet(ulong mask)
+        internal ValueList<string> ModelSet(ulong mask)
         {
             if (mask < (ulong)smallSets.Length)
             {
@@ -88,14 +88,14 @@ namespace BoxFusion.Fusion
             return modelSets.GetOrAdd(mask, MakeSet);
         }
 
-        private string[] MakeSet(ulong m)
+        private ValueList<string> MakeSet(ulong m)
         {
             var names = new List<string>();
             for (int i = 0; i < Models.Length && i < 64; i++)
             {
                 if ((m & (1UL << i)) != 0) names.Add(Models[i]);
             }
-            return names.ToArray();
+            return new ValueList<string>(names);
         }
     }
 }

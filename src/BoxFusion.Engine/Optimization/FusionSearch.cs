@@ -153,9 +153,9 @@ namespace BoxFusion.Optimization
             foreach (var method in space.Methods)
                 foreach (var iou in space.IouThresholds)
                     Try(With(space.BaseOptions, method, iou), ones);
-            Plan(-(refineBound - RefineTries(Best.Method)) * (weighting ? 2 : 1));
+            Plan(-(refineBound - RefineTries(Best.Options.Method)) * (weighting ? 2 : 1));
             // 2. The best method's own knobs.
-            Refine(Best.Options, Best.Weights);
+            Refine(Best.Options, Best.WeightArray);
             // 3. Per-model weights, one model at a time, until no change helps.
             if (weighting)
             {
@@ -166,7 +166,7 @@ namespace BoxFusion.Optimization
                     {
                         foreach (var value in space.WeightValues)
                         {
-                            var weights = (double[])Best.Weights.Clone();
+                            var weights = (double[])Best.WeightArray.Clone();
                             weights[m] = value;
                             if (Best.Weights[m] == value || weights.All(w => w == 0))
                             {
@@ -185,13 +185,13 @@ namespace BoxFusion.Optimization
                     }
                 }
                 // 4. With the chosen weights, the method's knobs and the IoU once more.
-                Refine(Best.Options, Best.Weights);
+                Refine(Best.Options, Best.WeightArray);
             }
             double center = Best.IouThreshold;
             foreach (var delta in FinalIouSteps)
             {
                 double iou = Math.Round(center + delta, 4);
-                if (iou > 0 && iou < 1) Try(With(Best.Options, Best.Method, iou), Best.Weights);
+                if (iou > 0 && iou < 1) Try(With(Best.Options, Best.Options.Method, iou), Best.WeightArray);
                 else Plan(-1);
             }
         }

@@ -60,7 +60,7 @@ namespace BoxFusion.Commands
         protected override void ProcessRecord()
         {
             bool literal = ParameterSetName == LiteralPathSet;
-            List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal, yolo != null ? yolo.FilesOf : (System.Func<string, List<string>>)null);
             if (yolo == null)
             {
                 // A file's default name depends on the other files of the command (two results.bbox.json are named

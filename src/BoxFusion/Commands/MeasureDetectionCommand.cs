@@ -13,7 +13,7 @@ namespace BoxFusion.Commands
     /// <summary>Scores detections with COCO bbox mAP against a ground truth, exactly as pycocotools does; per model if asked.</summary>
     [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Measure-Detections")]
-    [OutputType(typeof(EvaluationResult))]
+    [OutputType(typeof(EvaluationResult), typeof(CategoryResult))]
     public sealed class MeasureDetectionCommand : DetectionInputCommand
     {
         private const string AllName = "(all)";
@@ -33,6 +33,7 @@ namespace BoxFusion.Commands
         [Parameter]
         public EvaluationGrouping GroupBy { get; set; } = EvaluationGrouping.None;
 
+        /// <summary>One row per category (and group) instead of one summary per group.</summary>
         [Parameter]
         public SwitchParameter PerCategory { get; set; }
 
@@ -89,7 +90,12 @@ namespace BoxFusion.Commands
                     { PercentComplete = 100 * i / groupOrder.Count });
                 }
                 var stats = Evaluate(gt, detections, options, name);
-                if (stats != null) WriteObject(new EvaluationResult(name, gt.Path, stats));
+                if (stats == null) continue;
+                if (PerCategory.IsPresent)
+                {
+                    foreach (var category in stats.PerCategory) WriteObject(new CategoryResult(name, gt.Path, category));
+                }
+                else WriteObject(new EvaluationResult(name, gt.Path, stats));
             }
             WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)", "Done") { RecordType = ProgressRecordType.Completed });
         }

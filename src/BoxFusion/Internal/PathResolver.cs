@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
@@ -7,8 +8,11 @@ namespace BoxFusion.Commands
     /// <summary>Resolves -Path (wildcards) and -LiteralPath to file-system paths, as Get-FileHash does.</summary>
     internal static class PathResolver
     {
-        /// <summary>Existing files for the given paths; writes a non-terminating error for each that resolves to nothing.</summary>
-        public static List<string> ResolveExisting(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+        /// <summary>
+        /// Existing files for the given paths; writes a non-terminating error for each that resolves to nothing.
+        /// A folder is an error, unless <paramref name="filesOfFolder"/> says which of its files to read.
+        /// </summary>
+        public static List<string> ResolveExisting(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, Func<string, List<string>> filesOfFolder = null)
         {
             var result = new List<string>();
             if (paths == null) return result;
@@ -19,6 +23,7 @@ namespace BoxFusion.Commands
                 {
                     string resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
                     if (File.Exists(resolved)) result.Add(resolved);
+                    else if (filesOfFolder != null && Directory.Exists(resolved)) result.AddRange(filesOfFolder(resolved));
                     else cmdlet.WriteError(Errors.FileNotFound(resolved));
                     continue;
                 }
@@ -31,9 +36,13 @@ namespace BoxFusion.Commands
                             "'" + path + "' is not a file-system path."));
                         continue;
                     }
-                    int before = result.Count;
-                    foreach (var m in matches) if (File.Exists(m)) result.Add(m);
-                    if (result.Count == before)
+                    bool found = false;
+                    foreach (var m in matches)
+                    {
+                        if (File.Exists(m)) { result.Add(m); found = true; }
+                        else if (filesOfFolder != null && Directory.Exists(m)) { result.AddRange(filesOfFolder(m)); found = true; }
+                    }
+                    if (!found)
                     {
                         if (WildcardPattern.ContainsWildcardCharacters(path)) cmdlet.WriteError(Errors.WildcardMatchedNothing(path));
                         else cmdlet.WriteError(Errors.Create("PathIsNotAFile", ErrorCategory.InvalidArgument, path, "'" + path + "' is a folder, not a file."));

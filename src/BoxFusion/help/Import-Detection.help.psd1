@@ -34,7 +34,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
             Default     = 'Each file''s base name without .bbox, .segm or .proposal; files sharing it are named by the nearest folder that differs'
         }
         Format      = @{
-            Description = 'The file format: Coco, a COCO results list per file (one model per file); or Yolo, Ultralytics txt predictions (one file per image, saved with save_txt and save_conf), which needs -ImageInfo.'
+            Description = 'The file format: Coco, a COCO results list per file (one model per file); or Yolo, Ultralytics txt predictions (one file per image, saved with save_txt and save_conf), which needs -ImageInfo. With Yolo, -Path and -LiteralPath may also name folders: a folder gives its *.txt files, or those of its labels folder (runs/detect/exp gives runs/detect/exp/labels/*.txt); a folder without any is an error, NoPredictionFiles.'
             Default     = 'Coco'
         }
         ImageInfo   = @{
@@ -54,7 +54,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
     Notes       = @'
 Scores above 1 are kept, with a warning per file: they are what WBF with unequal weights writes, and a results file may hold them legitimately.
 
-Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
+Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
 
 The alias Import-Detections also runs this cmdlet.
 '@

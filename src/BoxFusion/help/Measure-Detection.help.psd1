@@ -42,7 +42,7 @@ Give the file itself: an object made from it (Get-Content | ConvertFrom-Json) ke
             Default     = 'None'
         }
         PerCategory   = @{
-            Description = 'Also compute AP and AP50 of each category, in the PerCategory property of the result (CategoryId, Name, AP, AP50, GtCount; AP is -1 for a category without ground truth).'
+            Description = 'Write one row per category instead of one summary per group: Model (the group, as the Name of the summary), CategoryId, Name (the category''s name in the ground truth), AP, AP50 and GtCount (the ground-truth boxes that count). AP and AP50 are -1 for a category without ground truth; the mean AP of the other categories is the AP of the summary, as in pycocotools. With -GroupBy Model there are rows for each model.'
             Default     = 'False'
         }
         IouType       = @{
@@ -64,7 +64,8 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
         @{ Type = 'BoxFusion.Detection'; Description = 'The detections to score.' }
     )
     Outputs     = @(
-        @{ Type = 'BoxFusion.Evaluation.EvaluationResult'; Description = 'One result per group: Name (the model, or (all)), GroundTruth (the file), Stats (the 12 numbers in pycocotools'' order), AP, AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium, ARLarge (-1 where there was nothing to measure), PerCategory (with -PerCategory), ImageCount and DetectionCount. It shows as a table.' }
+        @{ Type = 'BoxFusion.Evaluation.EvaluationResult'; Description = 'One result per group: Name (the model, or (all)), GroundTruth (the file), Stats (the 12 numbers in pycocotools'' order), AP, AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium, ARLarge (-1 where there was nothing to measure), ImageCount and DetectionCount. It shows as a table whose short headers are also names you can use: APs, APm, APl (APSmall, APMedium, APLarge) and Detections (DetectionCount). Export-Csv writes Stats as its 12 numbers.' }
+        @{ Type = 'BoxFusion.Evaluation.CategoryResult'; Description = 'With -PerCategory: one row per category and group, with Model, CategoryId, Name, AP, AP50, GtCount and GroundTruth.' }
     )
 
     Notes       = @'
@@ -95,11 +96,10 @@ The first command gives one row per model; the second scores the WBF fusion of a
         @{
             Title   = 'Score a results file and see the weakest categories'
             Code    = @'
-$result = Measure-Detection -GroundTruth instances_val2017.json -Path bbox.json -PerCategory
-$result.AP
-$result.PerCategory | Sort-Object AP | Select-Object -First 5
+$categories = Measure-Detection -GroundTruth instances_val2017.json -Path bbox.json -PerCategory
+$categories | Sort-Object AP | Select-Object -First 5
 '@
-            Remarks = 'Reads bbox.json directly. The PerCategory list gives the AP and AP50 of each category with its name and ground-truth count.'
+            Remarks = 'Reads bbox.json directly and writes one row per category: its id and name from the ground truth, AP, AP50 and ground-truth count. Sorting by AP puts the weakest categories first; Export-Csv saves the table.'
         }
         @{
             Title   = 'Compare fusion methods in one table'
@@ -115,9 +115,9 @@ $detections = Import-Detection yolox.json, cascade.json, detr.json
             Title   = 'Export the statistics'
             Code    = @'
 Get-ChildItem *.json -Exclude gt.json | Import-Detection | Measure-Detection gt.json -GroupBy Model |
-    Select-Object Name, AP, AP50, AP75, AR100 | Export-Csv scores.csv
+    Select-Object Name, AP, AP50, AP75, APs, AR100 | Export-Csv scores.csv
 '@
-            Remarks = 'Scores every results file of the folder but the ground truth, one row per model (file); -GroundTruth is the first positional parameter.'
+            Remarks = 'Scores every results file of the folder but the ground truth, one row per model (file); -GroundTruth is the first positional parameter. The table''s short headers (APs, APm, APl, Detections) can be selected by name; without Select-Object, Export-Csv writes every statistic and Stats as text.'
         }
     )
 

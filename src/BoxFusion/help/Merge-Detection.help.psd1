@@ -77,7 +77,7 @@ The other methods ignore it.
         }
         Weight                = @{
             Description = @'
-Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models named in the same pipeline.
+Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models: those named by the files of the same pipeline, or those of the detections in a variable the pipeline starts with ($d | Merge-Detection -Weight <Tab>) or given to -InputObject.
 
 A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be finite and 0 or more, with at least one above 0; a model with weight 0 contributes nothing. A list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
 '@

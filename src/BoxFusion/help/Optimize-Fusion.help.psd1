@@ -107,7 +107,7 @@ Tune on a validation set that is not the test set, and prefer settings whose adv
         @{ Type = 'BoxFusion.Detection'; Description = 'The validation-set detections of the models to ensemble (the InputObject parameter set).' }
     )
     Outputs     = @(
-        @{ Type = 'BoxFusion.Optimization.FusionTrial'; Description = 'Every trial, best first: Rank (1 = best), Number (the order it ran in), Method, IouThreshold, SkipBoxThreshold, ConfidenceType, Models and Weights, Metric and Score (its value, the mean over folds), Spread and FoldScores, Stats (the 12 COCO statistics on the whole set) with AP, AP50 and AP75, Duration, WeightText ("yolox=2 cascade=1"), MinVotes, ScoresAboveOne (fused scores above 1), and Parameters, the Merge-Detection parameters to splat.' }
+        @{ Type = 'BoxFusion.Optimization.FusionTrial'; Description = 'Every trial, best first: Rank (1 = best), Number (the order it ran in), Method, IouThreshold, SkipBoxThreshold, ConfidenceType, Models and Weights, Metric and Score (its value, the mean over folds), Spread and FoldScores, Stats (the 12 COCO statistics on the whole set) with AP, AP50 and AP75, Duration, WeightText ("yolox=2 cascade=1"), MinVotes, ScoresAboveOne (fused scores above 1), and Parameters, the Merge-Detection parameters to splat. Method, ConfidenceType and Metric are names ("WBF"), so ConvertTo-Json writes them as such; Export-Csv writes the lists and Parameters as text. The table''s headers IoU, Skip and Conf are also names you can use (IouThreshold, SkipBoxThreshold, ConfidenceType). Trials saved with Export-Clixml show the same table when imported.' }
     )
 
     Notes       = @'
