@@ -63,6 +63,7 @@ namespace BoxFusion.Commands
             List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             foreach (var file in files)
             {
+                if (Stopping) throw new PipelineStoppedException(); // YOLO files without detections write nothing that would notice
                 if (yolo != null)
                 {
                     // All files of one call are one model's predictions, one file per image.

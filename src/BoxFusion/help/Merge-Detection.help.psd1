@@ -135,7 +135,7 @@ Merge-Detection keeps every input detection until the input ends, then fuses all
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, PathIsNotAFile, NotARegularFile, ResultFile<Problem>, SkippedRecords<Problem>). A bad -ImageInfo path is terminating: ImageInfoNotFound, PathIsNotAFile, NotARegularFile, NotAFileSystemPath, ImageInfoInvalid.
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@
