@@ -134,8 +134,71 @@ namespace BoxFusion.Commands
         private static ErrorRecord NotAFileSystemPath(string path) =>
             Errors.Create("NotAFileSystemPath", ErrorCategory.InvalidArgument, path, "'" + path + "' is not a file-system path; give a file's path.");
 
-        /// <summary>A path to write to: resolved against the current location, not required to exist.</summary>
-        public static string ResolveForWriting(PSCmdlet cmdlet, string path) =>
-            cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        /// <summary>
+        /// The file a writer creates or replaces, checked before anything is written: -Path may not hold wildcards
+        /// (-LiteralPath writes such a name), the path must be on the file system in an existing folder, a symbolic
+        /// link is written through (the link stays), and only a regular file is ever replaced, and only with -Force.
+        /// Throws a terminating error otherwise.
+        /// </summary>
+        public static WriteTarget ResolveForWriting(PSCmdlet cmdlet, string path, bool literal, bool force)
+        {
+            if (!literal)
+            {
+                if (WildcardPattern.ContainsWildcardCharacters(path))
+                {
+                    cmdlet.ThrowTerminatingError(Errors.Create("PathHasWildcards", ErrorCategory.InvalidArgument, path,
+                        "'" + path + "' has wildcard characters (* ? [ ]); give one file name, or use -LiteralPath to write a name that has them."));
+                }
+                path = WildcardPattern.Unescape(path);
+            }
+            string given = ProviderPath(cmdlet, path, out var error);
+            if (error != null) cmdlet.ThrowTerminatingError(error);
+            string final = FileFacts.FinalTarget(given);
+            bool link = final != given;
+            string shown = link ? "'" + given + "' (a link to '" + final + "')" : "'" + given + "'";
+            var kind = FileFacts.KindOf(cmdlet.SessionState, final, out string what);
+            if (kind == ItemKind.Folder)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("PathIsAFolder", ErrorCategory.InvalidArgument, given, shown + " is a folder; give a file name such as submission.json."));
+            }
+            if (kind == ItemKind.Special)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("TargetNotARegularFile", ErrorCategory.InvalidArgument, given,
+                    shown + " is " + what + ", not a regular file; it is never replaced, even with -Force. Give a file name."));
+            }
+            string folder = Path.GetDirectoryName(final);
+            if (!Directory.Exists(folder))
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "The folder '" + folder + "' does not exist."));
+            }
+            if (!force && (kind == ItemKind.File || link))
+            {
+                string message = kind == ItemKind.File
+                    ? shown + " already exists; use -Force to replace it."
+                    : "'" + given + "' is a link to '" + final + "', which does not exist; use -Force to write through the link.";
+                cmdlet.ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, given, message));
+            }
+            return new WriteTarget(given, final, kind == ItemKind.File);
+        }
+    }
+
+    /// <summary>Where a writer's file goes: the path given and, through any symbolic links, the file actually written.</summary>
+    internal sealed class WriteTarget
+    {
+        public WriteTarget(string path, string file, bool exists)
+        {
+            Path = path;
+            File = file;
+            Exists = exists;
+        }
+
+        /// <summary>The path as given (resolved): what the user sees in messages and -PassThru.</summary>
+        public string Path { get; }
+
+        /// <summary>The file written: <see cref="Path"/> with symbolic links followed.</summary>
+        public string File { get; }
+
+        /// <summary>Whether a regular file was there when the target was checked (it is replaced only with -Force).</summary>
+        public bool Exists { get; }
     }
 }
