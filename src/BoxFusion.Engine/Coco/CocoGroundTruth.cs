@@ -54,8 +54,14 @@ namespace BoxFusion.Coco
         /// <exception cref="CocoFormatException">The file is not a valid COCO ground truth.</exception>
         public static CocoGroundTruth Load(string path) => CocoGroundTruthReader.Read(path, imagesOnly: false);
 
-        /// <summary>Like <see cref="Load"/>, but skips the annotations (for image sizes only).</summary>
+        /// <summary>Like <see cref="Load(string)"/>, stopping with OperationCanceledException soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth Load(string path, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: false, cancel: cancel);
+
+        /// <summary>Like <see cref="Load(string)"/>, but skips the annotations (for image sizes only).</summary>
         public static CocoGroundTruth LoadImagesOnly(string path) => CocoGroundTruthReader.Read(path, imagesOnly: true);
+
+        /// <summary>Like <see cref="LoadImagesOnly(string)"/>, stopping soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth LoadImagesOnly(string path, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: true, cancel: cancel);
 
         /// <summary>
         /// Finds the image a detection's image id refers to. A number matches <c>images[].id</c>; text matches by

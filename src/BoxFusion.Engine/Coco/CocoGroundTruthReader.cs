@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using System.Threading;
 using BoxFusion.Json;
 
 namespace BoxFusion.Coco
@@ -21,15 +22,17 @@ namespace BoxFusion.Coco
         }
 
         /// <param name="bufferSize">0 for the default; tests use tiny buffers to exercise the refills.</param>
-        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0)
+        /// <param name="cancel">Stops the read (OperationCanceledException) at the next refill of the buffer.</param>
+        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0, CancellationToken cancel = default)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var images = new List<CocoImage>();
             var annotations = new List<CocoAnnotation>();
             var categories = new List<CocoCategory>();
             var ctx = new Context { Path = path, Index = -1 };
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
+                Stream stream = cancel.CanBeCanceled ? new CancellableReadStream(file, cancel) : (Stream)file;
                 var json = default(JsonStreamReader);
                 try
                 {

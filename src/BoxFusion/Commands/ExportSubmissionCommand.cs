@@ -63,27 +63,26 @@ namespace BoxFusion.Commands
         protected override void BeginProcessing()
         {
             if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
-            string given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
-            target = PathResolver.ResolveForWriting(this, given);
-            if (Directory.Exists(target))
-            {
-                ThrowTerminatingError(Errors.Create("PathIsAFolder", ErrorCategory.InvalidArgument, target, "'" + target + "' is a folder; give a file name such as submission.json."));
-            }
-            string folder = System.IO.Path.GetDirectoryName(target);
-            if (!Directory.Exists(folder))
-            {
-                ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "The folder '" + folder + "' does not exist."));
-            }
-            if (File.Exists(target) && !Force)
-            {
-                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
-                    "'" + target + "' already exists; use -Force to replace it."));
-            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            var resolved = PathResolver.ResolveForWriting(this, literal ? LiteralPath : Path, literal, Force);
+            target = resolved.Path;
             bool asZip = Zip || target.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            CheckEntryName(asZip);
             if (!ShouldProcess(target, asZip ? "Write submission zip" : "Write submission")) return;
+            int? permissions = null;
+            if (resolved.Exists)
+            {
+                permissions = FileFacts.PermissionsOf(SessionState, resolved.File);
+                long links = FileFacts.HardLinkCount(SessionState, resolved.File);
+                if (links > 1)
+                {
+                    WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                        "'{0}' has {1} hard links: the new file replaces only this name; {2} the earlier content.", resolved.File, links, links == 2 ? "the other name keeps" : "the other " + (links - 1) + " names keep"));
+                }
+            }
             try
             {
-                file = new AtomicFile(target);
+                file = new AtomicFile(resolved.File, Force, permissions);
                 Stream output = file.Stream;
                 if (asZip)
                 {
@@ -93,9 +92,26 @@ namespace BoxFusion.Commands
                 writer = new CocoResultWriter(output);
                 writing = true;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (IsWriteFailure(e))
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowWriteFailed(e);
+            }
+        }
+
+        /// <summary>The entry is one file at the top of the zip; on a JSON target -EntryName has nothing to name.</summary>
+        private void CheckEntryName(bool asZip)
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(EntryName))) return;
+            if (!asZip)
+            {
+                WriteWarning("-EntryName applies only to a zip (a .zip path or -Zip); '" + target + "' is written as plain JSON.");
+                return;
+            }
+            string name = EntryName;
+            if (name.IndexOf('/') >= 0 || name.IndexOf('\\') >= 0 || name == "." || name == ".." || name.IndexOf(':') >= 0 || name.Trim().Length == 0)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("InvalidEntryName", nameof(EntryName), EntryName,
+                    "-EntryName '" + EntryName + "' is not a plain file name: the entry is one file at the top of the zip, such as submission.json (no folder, '..' or drive)."));
             }
         }
 
@@ -121,7 +137,14 @@ namespace BoxFusion.Commands
                 if (emptyBoxes++ == 0) firstEmpty = d;
                 return;
             }
-            writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+            try
+            {
+                writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
+            }
         }
 
         private CocoGroundTruth imageInfo;
@@ -166,9 +189,14 @@ namespace BoxFusion.Commands
                 entry = null;
                 file.Commit();
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (TargetExistsException)
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
+                    "'" + target + "' appeared while the submission was being written; it was left as it is. Use -Force to replace it."));
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
             }
             if (emptyBoxes > 0)
             {
@@ -180,6 +208,24 @@ namespace BoxFusion.Commands
             }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Wrote {0} detections to '{1}'.", writer.Count, target));
             if (PassThru) WriteObject(new FileInfo(target));
+        }
+
+        /// <summary>
+        /// What a full disk, a removed folder or a file-size limit throws while writing: the runtime reports a size
+        /// limit (EFBIG) as ArgumentOutOfRangeException, and a formatting worker's failure comes wrapped.
+        /// </summary>
+        private static bool IsWriteFailure(Exception e)
+        {
+            e = Unwrap(e);
+            return e is IOException || e is UnauthorizedAccessException || e is ArgumentOutOfRangeException;
+        }
+
+        private static Exception Unwrap(Exception e) => e is AggregateException a && a.InnerExceptions.Count == 1 ? a.InnerException : e;
+
+        private void ThrowWriteFailed(Exception e)
+        {
+            e = Unwrap(e);
+            ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
         }
 
         private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);

@@ -69,7 +69,11 @@ namespace BoxFusion.Commands
                 return;
             }
             // All files of one call are one model's predictions, one file per image.
-            foreach (var file in files) yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
+            foreach (var file in files)
+            {
+                if (Stopping) throw new PipelineStoppedException(); // YOLO files without detections write nothing that would notice
+                yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
+            }
         }
 
         protected override void EndProcessing()

@@ -3,6 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using BoxFusion.Coco;
 
 namespace BoxFusion.Commands
@@ -19,7 +21,7 @@ namespace BoxFusion.Commands
             if (value is PSObject ps && !(ps.BaseObject is PSCustomObject)) value = ps.BaseObject;
             if (value is CocoGroundTruth gt) return gt;
             if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly);
-            if (value is string path) return Load(cmdlet, PathResolver.ResolveForWriting(cmdlet, path), parameter, imagesOnly);
+            if (value is string path) return Load(cmdlet, path, parameter, imagesOnly);
             if (needsAnnotations)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
@@ -49,19 +51,43 @@ namespace BoxFusion.Commands
 
         private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly)
         {
-            if (!File.Exists(path))
-            {
-                cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotFound", ErrorCategory.ObjectNotFound, path,
-                    "-" + parameter + ": cannot find the file '" + path + "'."));
-            }
+            path = PathResolver.ResolveInputFile(cmdlet, path, parameter);
             try
             {
-                return imagesOnly ? CocoGroundTruth.LoadImagesOnly(path) : CocoGroundTruth.Load(path);
+                return LoadStoppably(cmdlet, path, imagesOnly);
             }
             catch (CocoFormatException e)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "Invalid", ErrorCategory.InvalidData, path, "-" + parameter + ": " + e.Message, e));
-                return null;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("FileAccessDenied", ErrorCategory.PermissionDenied, path, "-" + parameter + ": cannot read '" + path + "': " + e.Message, e));
+            }
+            catch (IOException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "-" + parameter + ": cannot read '" + path + "': " + e.Message, e));
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Reads the file on a worker while this (the pipeline) thread watches for Ctrl+C, which PowerShell only
+        /// signals through <see cref="Cmdlet.Stopping"/>: a large ground truth then stops within one buffer refill.
+        /// </summary>
+        private static CocoGroundTruth LoadStoppably(PSCmdlet cmdlet, string path, bool imagesOnly)
+        {
+            using (var cancel = new CancellationTokenSource())
+            {
+                var work = Task.Run(() => imagesOnly ? CocoGroundTruth.LoadImagesOnly(path, cancel.Token) : CocoGroundTruth.Load(path, cancel.Token));
+                while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(100))
+                {
+                    if (!cmdlet.Stopping) continue;
+                    cancel.Cancel();
+                    try { work.Wait(); } catch (AggregateException) { }
+                    throw new PipelineStoppedException();
+                }
+                return work.GetAwaiter().GetResult();
             }
         }
     }

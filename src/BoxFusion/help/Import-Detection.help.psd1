@@ -54,7 +54,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
     Notes       = @'
 Scores above 1 are kept, with a warning per file: they are what WBF with unequal weights writes, and a results file may hold them legitimately.
 
-Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
+Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device, refused before it is opened: reading one could wait forever), NotAFileSystemPath, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
 
 The alias Import-Detections also runs this cmdlet.
 '@

@@ -71,7 +71,7 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
     Notes       = @'
 AP is the COCO mAP@[.50:.95], the number challenge leaderboards rank by; "AP 0.368" is pycocotools' "Average Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.368".
 
-Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device), NotAFileSystemPath, and with -Path the file errors of Import-Detection.
 
 The alias Measure-Detections also runs this cmdlet.
 '@
