@@ -29,7 +29,7 @@ With -Format Yolo, Import-Detection reads Ultralytics prediction files instead: 
             Description = @'
 The model names: one per file, in the order the files are read, or a single name for all of them (for example to treat test-time augmentations as one model). With more than one name, a number of names different from the number of files found (a missing file included) is an error, ModelCountMismatch, so that no file gets another file's name; two names equal but for case are an error, DuplicateModelName. -Model is named only: Import-Detection a.json b.json (comma forgotten) is an error, not a model named b.json.
 
-With -Format Yolo, all files of one call are one model; the default name is the run folder of an Ultralytics run (runs/detect/NAME/labels/*.txt gives NAME).
+With -Format Yolo, all files of one call are one model, so -Model takes one name (several are ModelCountMismatch); the default name is the run folder of an Ultralytics run (runs/detect/NAME/labels/*.txt gives NAME).
 '@
             Default     = 'Each file''s base name without .bbox, .segm or .proposal; files sharing it are named by the nearest folder that differs'
         }
