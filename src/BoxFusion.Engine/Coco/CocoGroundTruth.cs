@@ -39,6 +39,38 @@ namespace BoxFusion.Coco
                 if (image.FileName != null && !byFileName.ContainsKey(image.FileName))
                     byFileName.Add(image.FileName, image);
             }
+            storedAnnotation = StoredAnnotations(this.annotations, out int replaced);
+            DuplicateAnnotationIdCount = replaced;
+        }
+
+        /// <summary>
+        /// Per annotation, the index of the annotation pycocotools evaluates in its place: the last one with the same id
+        /// (coco.py keeps anns[id] = ann, so a later annotation overwrites an earlier one, while imgToAnns still lists
+        /// both). Null when every id is unique, the usual case.
+        /// </summary>
+        private readonly int[] storedAnnotation;
+
+        /// <summary>Annotations that pycocotools replaces by a later annotation with the same id (0 when ids are unique).</summary>
+        public int DuplicateAnnotationIdCount { get; }
+
+        /// <summary>The index of the annotation evaluated in the place of annotation <paramref name="index"/>.</summary>
+        internal int StoredAnnotationIndex(int index) => storedAnnotation == null ? index : storedAnnotation[index];
+
+        private static int[] StoredAnnotations(CocoAnnotation[] annotations, out int replaced)
+        {
+            replaced = 0;
+            var last = new Dictionary<long, int>(annotations.Length);
+            for (int i = 0; i < annotations.Length; i++)
+            {
+                if (annotations[i].IdAssigned) continue;
+                if (last.ContainsKey(annotations[i].Id)) replaced++;
+                last[annotations[i].Id] = i;
+            }
+            if (replaced == 0) return null;
+            var stored = new int[annotations.Length];
+            for (int i = 0; i < annotations.Length; i++)
+                stored[i] = annotations[i].IdAssigned ? i : last[annotations[i].Id];
+            return stored;
         }
 
         /// <summary>The file this was loaded from; null when built in memory.</summary>

@@ -53,6 +53,7 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            if (DetectionRules.Problem(detection, out _) is string problem) throw new ArgumentException("The detection cannot be fused: " + problem + ".", nameof(detection));
             Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty));
         }
 

@@ -13,6 +13,8 @@ namespace BoxFusion.Json
         NonFiniteNumber,
         NegativeSize,
         ScoreOutOfRange,
+        /// <summary>A score, coordinate or size beyond <see cref="DetectionRules.MaxMagnitude"/>.</summary>
+        OutOfRange,
     }
 
     /// <summary>Counts skipped records per reason and keeps the first example of each, for one warning per reason.</summary>

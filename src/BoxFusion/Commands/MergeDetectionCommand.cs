@@ -14,10 +14,9 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : DetectionInputCommand, IDisposable
+    public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private System.Runtime.GCLatencyMode? savedLatency;
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter]
@@ -89,10 +88,8 @@ namespace BoxFusion.Commands
             }
             base.BeginProcessing();
             WarnAboutUnusedOptions();
-            // The whole pipeline makes millions of objects while the ensemble grows: background gen2
-            // collections instead of blocking ones (about a second less on a COCO-sized set). Restored in Dispose.
-            savedLatency = System.Runtime.GCSettings.LatencyMode;
-            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+            // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces would undo each other's
+            // changes (issue 12), and measured it saved too little to be worth it (see README, Speed).
         }
 
         /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
@@ -243,12 +240,6 @@ namespace BoxFusion.Commands
         {
             cancel.Cancel();
             base.StopProcessing();
-        }
-
-        public void Dispose()
-        {
-            if (savedLatency.HasValue) System.Runtime.GCSettings.LatencyMode = savedLatency.Value;
-            savedLatency = null;
         }
     }
 }

@@ -79,9 +79,12 @@ namespace BoxFusion.Commands
                     "Input {0} (image {1}): give the box as X, Y, Width, Height or as X1, Y1, X2, Y2.", record, ImageId)));
                 return;
             }
-            string problem = !IsFinite(Score) || !IsFinite(x) || !IsFinite(y) || !IsFinite(w) || !IsFinite(h) ? "a score or coordinate is not a finite number"
-                : Score < 0 ? "the score is negative"
-                : w < 0 || h < 0 ? "the box has a negative width or height" : null;
+            string problem = DetectionRules.Problem(Score, x, y, w, h, out _);
+            if (problem != null && corners)
+            {
+                // The width and height were computed from what was given: show that too.
+                problem = string.Format(CultureInfo.InvariantCulture, "{0} (the box from X1 {1:R}, Y1 {2:R}, X2 {3:R}, Y2 {4:R})", problem, X1.Value, Y1.Value, X2.Value, Y2.Value);
+            }
             Detection detection = null;
             if (problem == null)
             {
@@ -102,7 +105,5 @@ namespace BoxFusion.Commands
             }
             WriteObject(detection);
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
     }
 }
