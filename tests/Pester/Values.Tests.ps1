@@ -164,6 +164,41 @@ Describe 'Detections with non-finite or huge numbers are refused at input' {
     }
 }
 
+Describe 'Ground truth read as pycocotools reads it' {
+    BeforeAll {
+        function Write-Truth([string[]] $Annotations) {
+            $path = Join-Path $TestDrive ("gt-" + [guid]::NewGuid().ToString('N') + '.json')
+            Set-Content -LiteralPath $path -Value ('{"images": [{"id": 1, "width": 640, "height": 480}], "annotations": [' + ($Annotations -join ', ') + '], "categories": [{"id": 1, "name": "a"}]}')
+            $path
+        }
+        function Box([double] $x, [double] $score, [double] $size = 10) { [BoxFusion.Detection]::new([long]1, 1, $score, $x, $x, $size, $size, 'm') }
+    }
+
+    It 'two annotations with one id: the last stands in for both (AP 2/3, not 1), with a warning' {
+        # pycocotools evaluates [B, B]: the detection on A is a false positive, the two on B match one copy each
+        # (tp 0,1,2 of 3 detections, 2 ground truths: precision 2/3 at every recall). tests/BoxFusion.Engine.Tests has the derivation.
+        $gt = Write-Truth '{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 10, 10], "area": 100, "iscrowd": 0}', '{"id": 1, "image_id": 1, "category_id": 1, "bbox": [100, 100, 10, 10], "area": 100, "iscrowd": 0}'
+        $result = (Box 0 0.9), (Box 100 0.8), (Box 100 0.7) | Measure-Detection -GroundTruth $gt -WarningVariable w -WarningAction SilentlyContinue
+        $result.AP | Should -BeGreaterThan (2 / 3 - 1e-12)
+        $result.AP | Should -BeLessThan (2 / 3 + 1e-12)
+        $result.AR1 | Should -Be 0
+        "$w" | Should -BeLike "*1 annotation shares an id with a later annotation; as in pycocotools*"
+    }
+
+    It 'iscrowd 0.5 is ignored but not a crowd: a second detection on it is a false positive (AP 1/2, not 1)' {
+        $gt = Write-Truth '{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 10, 10], "area": 100, "iscrowd": 0}', '{"id": 2, "image_id": 1, "category_id": 1, "bbox": [100, 100, 40, 40], "area": 1600, "iscrowd": 0.5}'
+        $result = (Box 100 0.9 40), (Box 100 0.8 40), (Box 0 0.7) | Measure-Detection -GroundTruth $gt
+        $result.AP | Should -BeGreaterThan (0.5 - 1e-12)
+        $result.AP | Should -BeLessThan (0.5 + 1e-12)
+    }
+
+    It 'iscrowd beyond what pycocotools can store (-1, 256): GroundTruthInvalid naming the annotation' -ForEach '-1', '256' {
+        $gt = Write-Truth ('{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 10, 10], "area": 100, "iscrowd": ' + $_ + '}')
+        $e = { Box 0 0.9 | Measure-Detection -GroundTruth $gt -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'GroundTruthInvalid,BoxFusion.Commands.MeasureDetectionCommand' -PassThru
+        "$e" | Should -BeLike "*annotations``[0``]*'iscrowd' is $_; it must be 0 (not a crowd) or a number from 0 to 255*"
+    }
+}
+
 Describe 'No process-wide side effects' {
     It 'sixteen Merge-Detection runs in ForEach-Object -Parallel leave GCSettings.LatencyMode as it was' {
         $module = $ModulePath

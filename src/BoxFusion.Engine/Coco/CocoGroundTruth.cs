@@ -53,6 +53,11 @@ namespace BoxFusion.Coco
         /// <summary>Annotations that pycocotools replaces by a later annotation with the same id (0 when ids are unique).</summary>
         public int DuplicateAnnotationIdCount { get; }
 
+        /// <summary>A warning for the user when annotation ids repeat (null when they do not): evaluation follows pycocotools there.</summary>
+        public string DuplicateAnnotationIdWarning() => DuplicateAnnotationIdCount == 0 ? null : string.Format(CultureInfo.InvariantCulture,
+            "{0}{1} annotation{2} share{3} an id with a later annotation; as in pycocotools, each is evaluated as the last annotation of its id (the earlier ones do not count). Give every annotation its own id.",
+            Path == null ? "" : "'" + Path + "': ", DuplicateAnnotationIdCount, DuplicateAnnotationIdCount == 1 ? "" : "s", DuplicateAnnotationIdCount == 1 ? "s" : "");
+
         /// <summary>The index of the annotation evaluated in the place of annotation <paramref name="index"/>.</summary>
         internal int StoredAnnotationIndex(int index) => storedAnnotation == null ? index : storedAnnotation[index];
 

@@ -9,7 +9,7 @@ A path ending in .zip, or -Zip, writes a zip archive holding only submission.jso
 
 The file is written under a temporary name beside the target and renamed only when complete, so a failure or Ctrl+C midway leaves an earlier file as it was. An existing file is replaced only with -Force.
 
-Detections that would make an invalid submission are not written: those without an image id or with a non-finite score or coordinate are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
+Detections that would make an invalid submission are not written: those without an image id, with a non-finite score or coordinate, a negative score or a number beyond 1e9 are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
 '@
 
     Parameters  = @{
@@ -54,7 +54,7 @@ Detections that would make an invalid submission are not written: those without 
     Notes       = @'
 The records are written in the order received: Merge-Detection's output is already grouped by image and sorted by score within each image. Export-Submission does not limit the number of detections per image; use Merge-Detection -MaxDetectionsPerImage for that.
 
-Errors you can catch by id: FileExists, PathIsAFolder, FolderNotFound, FileWriteFailed (terminating) and, per detection, DetectionWithoutImageId and NonFiniteDetection (only the first non-finite detection is reported; a warning counts the rest).
+Errors you can catch by id: FileExists, PathIsAFolder, FolderNotFound, FileWriteFailed (terminating) and, per detection, DetectionWithoutImageId, NonFiniteDetection and InvalidDetection (a negative score or a number beyond 1e9; only the first detection of each is reported, a warning counts the rest).
 
 -InputObject is mandatory: run without pipeline input, Export-Submission prompts for a detection. Pipe an empty array (@() | Export-Submission empty.json) to write an empty list.
 '@

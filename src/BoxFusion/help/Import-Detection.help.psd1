@@ -9,7 +9,7 @@ A COCO results file is a JSON list of records {"image_id", "category_id", "bbox"
 
 Each file is one model, named after the file's base name (yolox.json is the model 'yolox') unless -Model says otherwise. Merge-Detection tells models apart by that name.
 
-A record that cannot be used (a missing field, a box that is not 4 numbers, a negative size, a non-finite number) is skipped; each kind of problem is reported once per file as an error with the count and the first such record. A file that is not a results list at all (not JSON, truncated, a ground-truth file) is one error naming the byte and record where it went wrong; the records before that point are still passed on.
+A record that cannot be used (a missing field, a box that is not 4 numbers, a negative size, a non-finite number, a score, coordinate or size beyond 1e9) is skipped; each kind of problem is reported once per file as an error with the count and the first such record. A file that is not a results list at all (not JSON, truncated, a ground-truth file) is one error naming the byte and record where it went wrong; the records before that point are still passed on.
 
 With -Format Yolo, Import-Detection reads Ultralytics prediction files instead: one .txt file per image, lines "class cx cy w h conf" relative to the image size. -ImageInfo gives the image sizes, the image of each file (000123.txt is the image whose file_name is 000123.*) and the category id of each class index.
 '@
@@ -52,7 +52,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
     Notes       = @'
 Scores above 1 are kept, with a warning per file: they are what WBF with unequal weights writes, and a results file may hold them legitimately.
 
-Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange), ModelCountMismatch; with -Format Yolo also YoloNeedsImageInfo, ImageNotInImageInfo and SkippedLines<Problem>.
+Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, OutOfRange), ModelCountMismatch; with -Format Yolo also YoloNeedsImageInfo, ImageNotInImageInfo and SkippedLines<Problem>.
 
 The alias Import-Detections also runs this cmdlet.
 '@

@@ -5,7 +5,7 @@
     Description = @'
 New-Detection builds BoxFusion.Detection objects for detectors whose output is not a COCO results file: CSV exports, tables from a database, objects made in a script. Every parameter also binds by property name from pipeline input, so rows of Import-Csv or custom objects with the right property names (or their aliases: image_id, category_id, Confidence, XMin, Left, ...) turn into detections directly.
 
-Give the box either as X, Y, Width, Height (COCO style: the top-left corner and the size, in pixels) or as the corners X1, Y1, X2, Y2; when all four corners are given they win. An input without a complete box is reported (error IncompleteBox) and skipped; so is one with a negative score, a negative width or height or a non-finite number (error InvalidDetection). Errors name the input's position (counting from 0) and its image.
+Give the box either as X, Y, Width, Height (COCO style: the top-left corner and the size, in pixels) or as the corners X1, Y1, X2, Y2; when all four corners are given they win. An input without a complete box is reported (error IncompleteBox) and skipped; so is one with a negative score, a negative width or height, a non-finite number, or a score, coordinate or size beyond 1e9 (error InvalidDetection; 1e9 px is far beyond any image, and keeps fusion's sums finite). Errors name the input's position (counting from 0) and its image.
 
 An image id that arrives as text made of digits ("42", as every CSV cell is text) becomes the number 42, so it matches the numeric ids of a COCO file; text with a leading zero or anything else ("0042", "42.jpg") stays text.
 '@

@@ -97,7 +97,7 @@ A trial costs one fusion and one COCO evaluation of the whole validation set (ea
 
 The trials are also left in the global variable $BoxFusionTrials, so the trials finished before a Ctrl+C are not lost.
 
-Errors you can catch by id: NoDetections (no input), NegativeTimeBudget, GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+Errors you can catch by id: NoDetections (no input), NegativeTimeBudget, GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, InvalidDetection (an input left out, see Merge-Detection), ImageInfoInvalid, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
 
 The ranking uses -Metric only. Stats holds all 12 statistics, so you can check that a gain in AP does not cost too much AR100 or APSmall.
 '@
