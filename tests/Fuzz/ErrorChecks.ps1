@@ -2,12 +2,12 @@
 # with its category, target and byte position.
 
 $script:ResultFileProblems = 'FileEmpty', 'NotJson', 'Truncated', 'NotAList', 'RecordNotAnObject', 'NonFiniteNumber', 'TrailingContent', 'RecordTooLarge'
-$script:RecordProblems = 'MissingField', 'WrongType', 'BadBox', 'NonFiniteNumber', 'NegativeSize', 'ScoreOutOfRange'
+$script:RecordProblems = 'MissingField', 'WrongType', 'BadBox', 'NonFiniteNumber', 'NegativeSize', 'ScoreOutOfRange', 'OutOfRange'
 $script:KnownErrorIds = @{
     ImportDetectionCommand  = @($ResultFileProblems | ForEach-Object { "ResultFile$_" }) + @($RecordProblems | ForEach-Object { "SkippedRecords$_" })
     MergeDetectionCommand   = @($ResultFileProblems | ForEach-Object { "ResultFile$_" }) + @($RecordProblems | ForEach-Object { "SkippedRecords$_" }) +
-                              'ImageInfoInvalid', 'ImageInfoNotFound', 'ImageNotInImageInfo', 'DetectionWithoutImageId'
-    ExportSubmissionCommand = 'NonFiniteDetection', 'DetectionWithoutImageId'
+                              'ImageInfoInvalid', 'ImageInfoNotFound', 'ImageNotInImageInfo', 'DetectionWithoutImageId', 'InvalidDetection'
+    ExportSubmissionCommand = 'NonFiniteDetection', 'InvalidDetection', 'DetectionWithoutImageId'
 }
 
 # Every problem with one error record: foreign exceptions, unknown ids, missing category/target/position.
