@@ -41,8 +41,9 @@
     Invoke-BoxFusionFuzz (which returns the summary) and Format-FuzzSummary.
 
     The parts, dot-sourced from this folder: Mutations.ps1 and StructuralMutations.ps1 (the mutation engine),
-    Oracle.ps1 (the independent strict reading), Runner.ps1 (one pipeline run with its time limit) and
-    ErrorChecks.ps1 (the checks on each error record).
+    Oracle.ps1 (the independent strict reading), Runner.ps1 (one pipeline run with its time limit),
+    ErrorChecks.ps1 (the checks on each error record), and for the other surfaces SurfaceTruth.ps1 and
+    SurfaceObjects.ps1 (their mutations and oracle) and Surfaces.ps1 (one such case).
 .EXAMPLE
     dotnet pwsh tests/Fuzz/Fuzz.ps1 -ModulePath out/BoxFusion -Cases 20000
 .EXAMPLE
@@ -75,6 +76,8 @@ $script:FuzzDataRoot = Join-Path $PSScriptRoot '../data'
 . (Join-Path $PSScriptRoot 'Oracle.ps1')
 . (Join-Path $PSScriptRoot 'Runner.ps1')
 . (Join-Path $PSScriptRoot 'ErrorChecks.ps1')
+. (Join-Path $PSScriptRoot 'SurfaceTruth.ps1')
+. (Join-Path $PSScriptRoot 'SurfaceObjects.ps1')
 . (Join-Path $PSScriptRoot 'Surfaces.ps1')
 
 # The mutation engine, the case runner and the independent oracle, in C# for speed (a case must cost milliseconds):
@@ -90,7 +93,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-'@, $script:FuzzMutationSource, $script:FuzzStructuralMutationSource, $script:FuzzRunnerSource, $script:FuzzOracleSource, $script:FuzzSurfaceSource) -join "`n"
+'@, $script:FuzzMutationSource, $script:FuzzStructuralMutationSource, $script:FuzzRunnerSource, $script:FuzzOracleSource, $script:FuzzSurfaceTruthSource, $script:FuzzSurfaceObjectsSource) -join "`n"
 
 function Initialize-FuzzEngine([string] $ModulePath) {
     $engine = Join-Path $ModulePath 'BoxFusion.Engine.dll'
