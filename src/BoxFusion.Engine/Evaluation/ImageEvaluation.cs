@@ -199,7 +199,7 @@ namespace BoxFusion.Evaluation
                 bool sweep = lowest > 0 && (long)D * G >= SweepMinimumPairs && SortByX(s, G, out widest);
                 for (int d = 0; d < D; d++)
                 {
-                    if ((d & 1023) == 1023) cancel.ThrowIfCancellationRequested();
+                    if ((d & 63) == 63) cancel.ThrowIfCancellationRequested();   // a crowded cell can take long: Ctrl+C stops it
                     int count = sweep && !double.IsNaN(s.DX[d] + s.DW[d]) ? SweepCandidates(s, d, G, lowest, widest) : Candidates(s, d, 0, G, lowest, 0);
                     if (count > 0) Match(run, s, slot, d, G, count);
                 }
