@@ -176,7 +176,7 @@ function Invoke-Benchmark {
 function Invoke-Fuzz {
     Invoke-Build
     $pwsh = Get-PwshCommand
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases -SurfaceCases ([math]::Max(600, [int]($FuzzCases / 5)))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -232,14 +232,14 @@ namespace BoxFusion.Coco
                     hasId = true;
                 }
                 else if (json.ValueTextEquals("area"u8)) { Next(ref json, ref ctx); ann.Area = ReadNumber(ref json, ref ctx, "area"); hasArea = true; }
-                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.IsCrowd = ReadFlag(ref json, ref ctx, "iscrowd"); }
+                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.CrowdValue = ReadCrowd(ref json, ref ctx); }
                 else if (json.ValueTextEquals("ignore"u8)) { Next(ref json, ref ctx); ann.Ignore = ReadFlag(ref json, ref ctx, "ignore"); }
                 else json.Skip();
             }
             if (!hasImage) throw Fail(ref ctx, start, "the annotation has no 'image_id'.");
             if (!hasCategory) throw Fail(ref ctx, start, "the annotation has no 'category_id'.");
             if (!hasBox) throw Fail(ref ctx, start, "the annotation has no 'bbox'.");
-            if (!hasId) ann.Id = index + 1L;
+            if (!hasId) { ann.Id = index + 1L; ann.IdAssigned = true; }
             if (!hasArea) ann.Area = ann.Width * ann.Height;
             return ann;
         }
@@ -306,6 +306,25 @@ namespace BoxFusion.Coco
                 case JsonTokenType.Number when json.TryGetDouble(out double v): return v != 0;
             }
             throw Fail(ref json, ref ctx, "'" + name + "' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
+        }
+
+        /// <summary>
+        /// iscrowd as pycocotools uses it: any number (see CocoAnnotation.CrowdValue), true as 1, false and null as 0. Its
+        /// integer part must fit pycocotools' 8-bit store (0 to 255): beyond that numpy wraps it or raises, by version.
+        /// </summary>
+        private static double ReadCrowd(ref JsonStreamReader json, ref Context ctx)
+        {
+            switch (json.TokenType)
+            {
+                case JsonTokenType.True: return 1;
+                case JsonTokenType.False:
+                case JsonTokenType.Null: return 0;
+                case JsonTokenType.Number when json.TryGetDouble(out double v):
+                    double whole = Math.Truncate(v);
+                    if (whole >= 0 && whole <= 255) return v;
+                    throw Fail(ref json, ref ctx, "'iscrowd' is " + Num(v) + "; it must be 0 (not a crowd) or a number from 0 to 255 (pycocotools stores it in 8 bits).");
+            }
+            throw Fail(ref json, ref ctx, "'iscrowd' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
         }
 
         private static string ReadOptionalString(ref JsonStreamReader json, ref Context ctx, string name)

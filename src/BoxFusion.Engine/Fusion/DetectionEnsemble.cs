@@ -53,16 +53,25 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);   // before its model is registered
             Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty));
         }
 
         /// <summary>Adds one box of a model already registered with <see cref="ModelOf"/>; the image id must be normalised (long or string).</summary>
+        /// <exception cref="ArgumentException">The box or score breaks <see cref="DetectionRules"/>.</exception>
         public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model)
         {
+            Check(score, x, y, width, height);
             var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
             image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
             DetectionCount++;
+        }
+
+        private static void Check(double score, double x, double y, double width, double height)
+        {
+            if (!DetectionRules.IsValid(score, x, y, width, height))
+                throw new ArgumentException("The detection cannot be fused: " + DetectionRules.Problem(score, x, y, width, height, out _) + ".");
         }
 
         /// <summary>Model index of a name, registering it on first sight; cheap for runs of one model.</summary>

@@ -111,7 +111,7 @@ namespace BoxFusion.Json
                 return Result.Fallback;
             }
             // Records with anything to report (missing fields, odd values) take the slow path, which explains them.
-            if (seen != 0xF || w < 0 || h < 0 || !(score >= 0 && score <= 1)) return Result.Fallback;
+            if (seen != 0xF || score > 1 || !DetectionRules.IsValid(score, x, y, w, h)) return Result.Fallback;
             detection = ids.Create(imageId, (int)category, score, x, y, w, h);
             next = p;
             return Result.Parsed;

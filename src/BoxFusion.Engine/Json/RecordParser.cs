@@ -106,8 +106,7 @@ namespace BoxFusion.Json
             {
                 string missing = imageId == null ? "image_id" : !hasCategory ? "category_id" : !hasBox ? "bbox" : !hasScore ? "score" : null;
                 if (missing != null) Fail(ref problem, ref detail, RecordProblem.MissingField, "no '" + missing + "'");
-                else if (w < 0 || h < 0) Fail(ref problem, ref detail, RecordProblem.NegativeSize, string.Format(CultureInfo.InvariantCulture, "negative box size (width {0}, height {1})", w, h));
-                else if (score < 0) Fail(ref problem, ref detail, RecordProblem.ScoreOutOfRange, string.Format(CultureInfo.InvariantCulture, "score {0} is negative", score));
+                else if (DetectionRules.Problem(score, x, y, w, h, out var kind) is string bad) Fail(ref problem, ref detail, kind, bad);
                 else if (score > 1)
                 {
                     // Kept: WBF with Avg and unequal weights or -AllowOverflow legitimately writes such scores.

@@ -14,6 +14,8 @@ namespace BoxFusion.Json
         NegativeSize,
         ScoreOutOfRange,
         DuplicateKey,
+        /// <summary>A score, coordinate or size beyond <see cref="DetectionRules.MaxMagnitude"/>.</summary>
+        OutOfRange,
     }
 
     /// <summary>Counts skipped records per reason and keeps the first example of each, for one warning per reason.</summary>

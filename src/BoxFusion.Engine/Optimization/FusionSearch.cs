@@ -91,7 +91,11 @@ namespace BoxFusion.Optimization
             {
                 var images = groundTruth.Images.Where((img, i) => i % space.Folds == k).ToList();
                 var set = new HashSet<CocoImage>(images);
-                var annotations = groundTruth.Annotations.Where(a => groundTruth.TryGetImageById(a.ImageId, out var img) && set.Contains(img));
+                // Each fold's place of an annotation holds what pycocotools evaluates there (the last annotation of its id).
+                var annotations = groundTruth.Annotations
+                    .Select((a, i) => (Place: a, Stored: groundTruth.Annotations[groundTruth.StoredAnnotationIndex(i)]))
+                    .Where(p => groundTruth.TryGetImageById(p.Place.ImageId, out var img) && set.Contains(img))
+                    .Select(p => p.Stored);
                 result[k] = new CocoGroundTruth(images, annotations, groundTruth.Categories, groundTruth.Path);
             }
             return result;

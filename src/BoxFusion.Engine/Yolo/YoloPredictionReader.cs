@@ -69,8 +69,15 @@ namespace BoxFusion.Yolo
                         continue;
                     }
                     double w = parts[3] * image.Width, h = parts[4] * image.Height;
+                    double x = parts[1] * image.Width - w / 2, y = parts[2] * image.Height - h / 2;
+                    // In pixels, the box must pass the rules every detection does (a huge image size can push it past them).
+                    if (DetectionRules.Problem(parts[5], x, y, w, h, out var kind) is string outside)
+                    {
+                        skipped.Add(kind, lineNumber, outside);
+                        continue;
+                    }
                     int category = categories.Count > 0 ? categories[classIndex].Id : classIndex;
-                    yield return new Detection(image.Id, category, parts[5], parts[1] * image.Width - w / 2, parts[2] * image.Height - h / 2, w, h, model);
+                    yield return new Detection(image.Id, category, parts[5], x, y, w, h, model);
                 }
             }
         }

@@ -27,6 +27,7 @@ namespace BoxFusion.Commands
         private CocoResultWriter writer;
         private long emptyBoxes, nonFinite;
         private object firstEmpty;
+        private readonly System.Collections.Generic.HashSet<string> reported = new System.Collections.Generic.HashSet<string>();
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [AllowNull]
@@ -124,11 +125,15 @@ namespace BoxFusion.Commands
                 WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, d, "A detection without an image id cannot be written: " + d));
                 return;
             }
-            if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
+            // The rules every input path applies (DetectionRules); a negative size is an empty box, counted below.
+            string problem = DetectionRules.Problem(d, out var kind);
+            if (problem != null && kind != RecordProblem.NegativeSize)
             {
-                if (nonFinite++ == 0)
+                nonFinite++;
+                string errorId = kind == RecordProblem.NonFiniteNumber ? "NonFiniteDetection" : "InvalidDetection";
+                if (reported.Add(errorId))
                 {
-                    WriteError(Errors.Create("NonFiniteDetection", ErrorCategory.InvalidData, d, "A detection with a non-finite score or box is not written: " + d));
+                    WriteError(Errors.Create(errorId, ErrorCategory.InvalidData, d, "A detection is not written (" + problem + "): " + d));
                 }
                 return;
             }
@@ -202,9 +207,9 @@ namespace BoxFusion.Commands
             {
                 WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with zero or negative width or height were not written (first: {1}).", emptyBoxes, firstEmpty));
             }
-            if (nonFinite > 1)
+            if (nonFinite > reported.Count)
             {
-                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite score or box were not written.", nonFinite));
+                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite or out-of-range score or box were not written.", nonFinite));
             }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Wrote {0} detections to '{1}'.", writer.Count, target));
             if (PassThru) WriteObject(new FileInfo(target));
@@ -227,8 +232,6 @@ namespace BoxFusion.Commands
             e = Unwrap(e);
             ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
         /// <summary>Called when the pipeline ends or is stopped: an uncommitted file is discarded.</summary>
         public void Dispose()

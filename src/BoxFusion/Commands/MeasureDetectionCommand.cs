@@ -77,6 +77,7 @@ namespace BoxFusion.Commands
                     modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
             }
             var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };
             for (int i = 0; i < groupOrder.Count; i++)

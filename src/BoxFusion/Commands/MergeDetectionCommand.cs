@@ -15,10 +15,9 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : DetectionInputCommand, IDisposable
+    public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private System.Runtime.GCLatencyMode? savedLatency;
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter]
@@ -90,10 +89,9 @@ namespace BoxFusion.Commands
             }
             base.BeginProcessing();
             WarnAboutUnusedOptions();
-            // The whole pipeline makes millions of objects while the ensemble grows: background gen2
-            // collections instead of blocking ones (about a second less on a COCO-sized set). Restored in Dispose.
-            savedLatency = System.Runtime.GCSettings.LatencyMode;
-            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+            // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
+            // (issue 12); and timed with and without SustainedLowLatency (2000 images, 5 fresh runs each) it made no
+            // difference beyond the noise in CPU time or GC pauses.
         }
 
         /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
@@ -264,12 +262,6 @@ namespace BoxFusion.Commands
         {
             cancel.Cancel();
             base.StopProcessing();
-        }
-
-        public void Dispose()
-        {
-            if (savedLatency.HasValue) System.Runtime.GCSettings.LatencyMode = savedLatency.Value;
-            savedLatency = null;
         }
     }
 }

@@ -118,6 +118,7 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
             var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
             if (Folds > gt.Images.Count)
             {

@@ -27,26 +27,7 @@ namespace BoxFusion.Commands
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
                     "-" + parameter + " needs the annotations: give the path of the COCO annotations file (e.g. val.json), not objects read from it."));
             }
-            var images = new List<CocoImage>();
-            var pso = PSObject.AsPSObject(value);
-            var imagesProperty = pso.Properties["images"];
-            IEnumerable records = imagesProperty != null ? imagesProperty.Value as IEnumerable : value as IEnumerable;
-            if (records == null) records = new[] { value };
-            foreach (var record in records)
-            {
-                var r = PSObject.AsPSObject(record);
-                object id = r.Properties["id"]?.Value;
-                object width = r.Properties["width"]?.Value;
-                object height = r.Properties["height"]?.Value;
-                if (id == null || width == null || height == null)
-                {
-                    throw new ParameterBindingException("-" + parameter + ": image record " + images.Count + " lacks id, width or height; give a COCO annotations file or its 'images' records.");
-                }
-                if (id is PSObject idp) id = idp.BaseObject;
-                images.Add(new CocoImage(ImageIds.Normalize(id), r.Properties["file_name"]?.Value as string,
-                    LanguagePrimitives.ConvertTo<double>(width), LanguagePrimitives.ConvertTo<double>(height), images.Count));
-            }
-            return new CocoGroundTruth(images, Array.Empty<CocoAnnotation>(), Array.Empty<CocoCategory>());
+            return ImageRecords.Convert(cmdlet, value, parameter);
         }
 
         private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly)

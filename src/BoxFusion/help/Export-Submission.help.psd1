@@ -13,7 +13,7 @@ The file is written under a temporary name beside the target and moved into plac
 
 A symbolic link is written through, as Export-Csv does: the file it points at gets the submission and the link stays a link. A replaced file keeps its permissions (a private 600 file stays private); if it has other hard links, a warning says that they keep the earlier content. Only a regular file is ever replaced: a device such as /dev/null, a named pipe, a socket or a folder is refused, even with -Force.
 
-Detections that would make an invalid submission are not written: those without an image id or with a non-finite score or coordinate are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
+Detections that would make an invalid submission are not written: those without an image id, with a non-finite score or coordinate, a negative score or a number beyond 1e9 are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
 '@
 
     Parameters  = @{
@@ -62,7 +62,7 @@ Detections that would make an invalid submission are not written: those without 
     Notes       = @'
 The records are written in the order received: Merge-Detection's output is already grouped by image and sorted by score within each image. Export-Submission does not limit the number of detections per image; use Merge-Detection -MaxDetectionsPerImage for that.
 
-Errors you can catch by id: FileExists, TargetNotARegularFile (a folder, device, pipe or socket), FolderNotFound, PathHasWildcards, NotAFileSystemPath (such as variable:x), InvalidEntryName, FileWriteFailed (any write error, such as a full disk), with -ImageInfo ImageNotInImageInfo, AmbiguousImageId, ImageInfoNotFound and ImageInfoInvalid (all terminating) and, per detection, DetectionWithoutImageId and NonFiniteDetection (only the first non-finite detection is reported; a warning counts the rest).
+Errors you can catch by id: FileExists, TargetNotARegularFile (a folder, device, pipe or socket), FolderNotFound, PathHasWildcards, NotAFileSystemPath (such as variable:x), InvalidEntryName, FileWriteFailed (any write error, such as a full disk), with -ImageInfo ImageNotInImageInfo, AmbiguousImageId, ImageInfoNotFound and ImageInfoInvalid (all terminating) and, per detection, DetectionWithoutImageId, NonFiniteDetection and InvalidDetection (a negative score or a number beyond 1e9; only the first detection of each is reported, a warning counts the rest).
 
 -InputObject is mandatory: run without pipeline input, Export-Submission prompts for a detection. Pipe an empty array (@() | Export-Submission empty.json) to write an empty list.
 '@

@@ -71,7 +71,9 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
     Notes       = @'
 AP is the COCO mAP@[.50:.95], the number challenge leaderboards rank by; "AP 0.368" is pycocotools' "Average Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.368".
 
-Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device), NotAFileSystemPath, and with -Path the file errors of Import-Detection.
+Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, InvalidDetection (a piped detection with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device), NotAFileSystemPath, and with -Path the file errors of Import-Detection.
+
+Ground truth that pycocotools reads in its own way is read the same way: annotations that share an id are each evaluated as the last annotation of that id (with a warning), and an iscrowd value that is not 0 or 1 ignores the annotation when it is non-zero but makes it a crowd region only when its integer part is non-zero (0.5: ignored, yet matched like an ordinary box); an iscrowd whose integer part is outside 0 to 255 is an error (GroundTruthInvalid).
 
 The alias Measure-Detections also runs this cmdlet.
 '@

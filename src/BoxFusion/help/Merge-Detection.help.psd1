@@ -79,14 +79,14 @@ The other methods ignore it.
             Description = @'
 Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models: those named by the files of the same pipeline, or those of the detections in a variable the pipeline starts with ($d | Merge-Detection -Weight <Tab>) or given to -InputObject.
 
-A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be finite and 0 or more, with at least one above 0; a model with weight 0 contributes nothing. A list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
+A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be numbers from 0 to 1e9 (only their ratios matter), with at least one above 0; a model with weight 0 contributes nothing. An empty weight ($null or ''), a list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
 '@
             Default     = '1 for every model'
             AcceptedValues = 'a list of numbers (one per model) or a hashtable of model name to number'
         }
         ImageInfo             = @{
             Description = @'
-The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
+The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object or hashtable read from such a file, or image records (objects or hashtables with id, width and height, and optionally file_name). Each record must have an integer or string id of its own and a positive finite width and height; the first that does not stops the command with ImageInfoInvalid, naming the record.
 
 Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images; an id that fits several images stops the command (AmbiguousImageId).
 '@
@@ -139,7 +139,7 @@ Merge-Detection keeps every input detection until the input ends, then fuses all
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, PathIsNotAFile, NotARegularFile, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName). A bad -ImageInfo path is terminating: ImageInfoNotFound, PathIsNotAFile, NotARegularFile, NotAFileSystemPath, ImageInfoInvalid.
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageInfoInvalid, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, InvalidDetection (an input with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, PathIsNotAFile, NotARegularFile, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName). A bad -ImageInfo path is terminating: ImageInfoNotFound, PathIsNotAFile, NotARegularFile, NotAFileSystemPath, ImageInfoInvalid.
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@

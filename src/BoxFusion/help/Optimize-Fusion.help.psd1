@@ -115,7 +115,7 @@ A trial costs one fusion and one COCO evaluation of the whole validation set (ea
 
 The trials are also left in the global variable $BoxFusionTrials, updated after every trial, so the trials finished before a Ctrl+C are not lost. A new search empties it first.
 
-Errors you can catch by id: NoDetections (no input), InvalidTimeBudget (0 or less), TooManyFolds (more -Folds than images), VotingConflict (-MinVotes with -Voting), GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), AmbiguousImageId (a text image id fits several of their images), GroundTruthNotFound, GroundTruthInvalid, PathIsNotAFile, NotARegularFile, NotAFileSystemPath (for -GroundTruth and -ImageInfo paths), and with -Path the file errors of Import-Detection.
+Errors you can catch by id: NoDetections (no input), InvalidTimeBudget (0 or less), TooManyFolds (more -Folds than images), VotingConflict (-MinVotes with -Voting), GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, InvalidDetection (an input left out, see Merge-Detection), ImageInfoInvalid, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), AmbiguousImageId (a text image id fits several of their images), GroundTruthNotFound, GroundTruthInvalid, PathIsNotAFile, NotARegularFile, NotAFileSystemPath (for -GroundTruth and -ImageInfo paths), and with -Path the file errors of Import-Detection.
 
 The ranking uses -Metric only. Stats holds all 12 statistics, so you can check that a gain in AP does not cost too much AR100 or APSmall.
 '@
