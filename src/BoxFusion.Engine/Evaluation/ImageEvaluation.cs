@@ -204,7 +204,8 @@ namespace BoxFusion.Evaluation
                     if (count > 0) Match(run, s, slot, d, G, count);
                 }
             }
-            // set unmatched detections (dtm == 0) outside the area range to ignore
+            // A detection that matched nothing and whose own area is outside the range does not count against
+            // precision for that range: mark it ignored at every threshold where it is unmatched.
             ushort allT = (ushort)((1 << T) - 1);
             for (int a = 0; a < A; a++)
             {
@@ -322,12 +323,12 @@ namespace BoxFusion.Evaluation
                     for (int o = 0; o < count; o++)
                     {
                         int c = s.Ordered[o], g = s.CandG[c];
-                        // if this gt already matched, and not a crowd, continue
+                        // A GT takes one detection per threshold; a crowd region can absorb any number.
                         if (s.Gtm[gtm0 + g] && !s.GCrowd[g]) continue;
                         bool ignored = s.Ig[ig0 + g];
-                        // if dt matched to reg gt, and on ignore gt, stop
+                        // Ignored GTs come last: once a counted GT has matched, none of them may replace it.
                         if (m > -1 && !mIgnored && ignored) break;
-                        // continue to next gt unless better match made
+                        // Keep the GT with the highest IoU reaching the threshold (a tie goes to the later one).
                         double v = s.CandV[c];
                         if (v < iou) continue;
                         iou = v;
