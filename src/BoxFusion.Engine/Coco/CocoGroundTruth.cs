@@ -55,7 +55,13 @@ namespace BoxFusion.Coco
         /// <exception cref="CocoFormatException">The file is not a valid COCO ground truth.</exception>
         public static CocoGroundTruth Load(string path) => CocoGroundTruthReader.Read(path, imagesOnly: false);
 
-        /// <summary>Like <see cref="Load"/>, but skips the annotations (for image sizes only).</summary>
+        /// <summary>Like <see cref="Load(string)"/>; with <paramref name="masks"/>, also reads each annotation's segmentation (for mask evaluation).</summary>
+        public static CocoGroundTruth Load(string path, bool masks) => CocoGroundTruthReader.Read(path, imagesOnly: false, masks: masks);
+
+        /// <summary>Whether the annotations' segmentations were read (<see cref="CocoAnnotation.Mask"/>).</summary>
+        public bool HasMasks { get; internal set; }
+
+        /// <summary>Like <see cref="Load(string)"/>, but skips the annotations (for image sizes only).</summary>
         public static CocoGroundTruth LoadImagesOnly(string path) => CocoGroundTruthReader.Read(path, imagesOnly: true);
 
         /// <summary>

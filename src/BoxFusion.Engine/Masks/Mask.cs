@@ -135,6 +135,9 @@ namespace BoxFusion
             return new Mask(copy);
         }
 
+        /// <summary>For readers: polygons already checked and owned by the mask.</summary>
+        internal static Mask OfCheckedPolygons(double[][] polygons) => new Mask(polygons);
+
         /// <summary>Rasterises polygons for an image of this size, as pycocotools' frPyObjects and merge do.</summary>
         public static Mask FromPolygons(IReadOnlyList<double[]> polygons, int height, int width)
         {
