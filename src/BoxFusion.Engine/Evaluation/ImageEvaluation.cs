@@ -103,7 +103,7 @@ namespace BoxFusion.Evaluation
                     run.CellK[c] = k;
                     run.CellSlotStart[c] = slot;
                     run.CellD[c] = D;
-                    EvaluateCell(run, s, c, slot, dStart, D, gStart, g - gStart);
+                    EvaluateCell(run, s, i, c, slot, dStart, D, gStart, g - gStart);
                     c++;
                     slot += D;
                 }
@@ -130,7 +130,7 @@ namespace BoxFusion.Evaluation
         /// One (image, category): dts are DtByImage[dStart..dStart+D) (highest score first, already cut to maxDets[-1]);
         /// gts are GtByImage[gStart..gStart+G) in file order.
         /// </summary>
-        private static void EvaluateCell(EvaluationRun run, Scratch s, int cell, int slot, int dStart, int D, int gStart, int G)
+        private static void EvaluateCell(EvaluationRun run, Scratch s, int image, int cell, int slot, int dStart, int D, int gStart, int G)
         {
             int T = run.T, A = run.A;
             s.EnsureDt(D);
@@ -140,7 +140,7 @@ namespace BoxFusion.Evaluation
                 int j = run.DtByImage[dStart + d];
                 var box = run.DetBox;
                 s.DX[d] = box[4 * j]; s.DY[d] = box[4 * j + 1]; s.DW[d] = box[4 * j + 2]; s.DH[d] = box[4 * j + 3];
-                s.DArea[d] = s.DW[d] * s.DH[d];   // loadRes: area = bb[2] * bb[3]
+                s.DArea[d] = run.DetArea[j];   // loadRes: bb[2] * bb[3], or the mask's area for results without boxes
                 run.SlotScore[slot + d] = run.DetScore[j];
                 run.SlotRank[slot + d] = d;
             }
@@ -157,7 +157,9 @@ namespace BoxFusion.Evaluation
 
             // maskUtils.iou(d, g, iscrowd) for boxes (bbIou), laid out [d, g] with g in file order.
             bool any = D > 0 && G > 0;
-            if (any)
+            if (any && run.Segm) MaskEvaluation.CellIous(run, s.Ious.Length < D * G ? (s.Ious = new double[Math.Max(D * G, s.Ious.Length * 2)]) : s.Ious,
+                image, dStart, D, gStart, G);
+            else if (any)
             {
                 if (s.Ious.Length < D * G) s.Ious = new double[Math.Max(D * G, s.Ious.Length * 2)];
                 var ious = s.Ious;

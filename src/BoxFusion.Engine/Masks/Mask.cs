@@ -322,6 +322,8 @@ namespace BoxFusion
         PolygonBadCoordinate,
         /// <summary>The mask's size differs from its image's (or from the other masks of its image).</summary>
         SizeMismatch,
+        /// <summary>There is no segmentation where one is needed.</summary>
+        Missing,
     }
 
     /// <summary>A mask that is not valid; <see cref="Problem"/> says why.</summary>

@@ -14,12 +14,13 @@ namespace BoxFusion.Commands
     internal static class ImageInfoSource
     {
         /// <param name="needsAnnotations">The caller scores against the boxes (-GroundTruth): only a file or a loaded ground truth will do.</param>
-        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false)
+        /// <param name="masks">Also read the annotations' segmentations (mask evaluation).</param>
+        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false, bool masks = false)
         {
             if (value is PSObject ps && !(ps.BaseObject is PSCustomObject)) value = ps.BaseObject;
             if (value is CocoGroundTruth gt) return gt;
-            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly);
-            if (value is string path) return Load(cmdlet, PathResolver.ResolveForWriting(cmdlet, path), parameter, imagesOnly);
+            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly, masks);
+            if (value is string path) return Load(cmdlet, PathResolver.ResolveForWriting(cmdlet, path), parameter, imagesOnly, masks);
             if (needsAnnotations)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
@@ -47,7 +48,7 @@ namespace BoxFusion.Commands
             return new CocoGroundTruth(images, Array.Empty<CocoAnnotation>(), Array.Empty<CocoCategory>());
         }
 
-        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly)
+        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly, bool masks)
         {
             if (!File.Exists(path))
             {
@@ -56,7 +57,7 @@ namespace BoxFusion.Commands
             }
             try
             {
-                return imagesOnly ? CocoGroundTruth.LoadImagesOnly(path) : CocoGroundTruth.Load(path);
+                return imagesOnly ? CocoGroundTruth.LoadImagesOnly(path) : CocoGroundTruth.Load(path, masks);
             }
             catch (CocoFormatException e)
             {

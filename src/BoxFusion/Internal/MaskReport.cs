@@ -1,0 +1,36 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using BoxFusion.Evaluation;
+
+namespace BoxFusion.Commands
+{
+    /// <summary>What the cmdlets say about masks: one message per kind of problem, with a count and the first case.</summary>
+    internal static class MaskReport
+    {
+        /// <summary>After a segm evaluation: detections scored without a mask (warning) or with a mask of the wrong size (error).</summary>
+        public static void AfterEvaluation(PSCmdlet cmdlet, CocoStats stats, IReadOnlyList<Detection> detections, string group)
+        {
+            string prefix = group == null ? "" : group + ": ";
+            if (stats.MaskSizeMismatches > 0)
+            {
+                var first = detections[stats.FirstMaskSizeMismatch];
+                cmdlet.WriteError(Errors.Create("MaskSizeMismatch", ErrorCategory.InvalidData, first, string.Format(CultureInfo.InvariantCulture,
+                    "{0}{1} detection{2} {3} a mask whose size differs from the image's in the ground truth (first: {4}, mask {5}x{6}); such masks match nothing (pycocotools gives them IoU -1).",
+                    prefix, stats.MaskSizeMismatches, stats.MaskSizeMismatches == 1 ? "" : "s", stats.MaskSizeMismatches == 1 ? "has" : "have",
+                    first, first.Mask.Height, first.Mask.Width)));
+            }
+            if (stats.DetectionsWithoutMask > 0)
+            {
+                cmdlet.WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "{0}{1} of {2} detections have no mask; they were scored with their box as the mask, as pycocotools does for box results.",
+                    prefix, stats.DetectionsWithoutMask, stats.DetectionCount));
+            }
+        }
+
+        /// <summary>A ground-truth annotation without a usable mask: GroundTruthMask&lt;Problem&gt;, naming the annotation.</summary>
+        public static ErrorRecord GroundTruthError(GroundTruthMaskException e, string parameter, bool maskedLoaded) =>
+            Errors.Create(parameter + "Mask" + e.Problem, ErrorCategory.InvalidData, (object)e.FilePath ?? e.AnnotationId,
+                "-" + parameter + ": " + e.Message + (e.Problem == MaskProblem.Missing && !maskedLoaded ? " This ground truth was loaded without masks: give the annotations file's path, and masks are read from it." : ""), e);
+    }
+}

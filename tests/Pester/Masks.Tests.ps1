@@ -1,0 +1,107 @@
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $manifest = Get-Content (Join-Path $DataRoot 'case-m/manifest.json') -Raw | ConvertFrom-Json
+    $scored = @(
+        foreach ($m in $manifest.models) { @{ File = $m.file; Segm = [double[]]$m.segmStats; Bbox = [double[]]$m.bboxStats } }
+        foreach ($r in $manifest.runs) { @{ File = $r.expected; Segm = [double[]]$r.segmStats; Bbox = [double[]]$r.bboxStats } }
+    )
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-ModuleUnderTest
+    $caseM = Join-Path $DataRoot 'case-m'
+    $gt = Join-Path $caseM 'gt.json'
+    $models = 1..3 | ForEach-Object { Join-Path $caseM "model$_.json" }
+    function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
+        $Actual.Count | Should -Be 12
+        for ($i = 0; $i -lt 12; $i++) {
+            [math]::Abs($Actual[$i] - $Expected[$i]) | Should -BeLessOrEqual 1e-12 -Because "stat $i is $($Actual[$i]), pycocotools says $($Expected[$i])"
+        }
+    }
+    function New-SegmFile([string] $Folder, [string] $Name, [string[]] $Records) {
+        $path = Join-Path $Folder $Name
+        Set-Content -LiteralPath $path -Value ('[' + ($Records -join ",`n") + ']') -Encoding utf8NoBOM
+        $path
+    }
+}
+
+Describe 'Measure-Detection -IouType Segm equals pycocotools' {
+    It 'coco-fake100 (compressed RLE results without boxes; polygon and crowd ground truth)' {
+        $expected = 0.3195452758576433, 0.5622883972521636, 0.29892653412086784, 0.3873740315997838,
+            0.31018272403369485, 0.3269339071005138, 0.2682297225711534, 0.41544868114906375,
+            0.4168394992198818, 0.4694498622754236, 0.37675922666197265, 0.3814715099715099
+        $r = Measure-Detection -IouType Segm -GroundTruth (Join-Path $DataRoot 'coco-fake100/instances_val2014_100.json') -Path (Join-Path $DataRoot 'coco-fake100/instances_val2014_fakesegm100_results.json')
+        Assert-Stats $r.Stats $expected
+        $r.IouType | Should -Be 'Segm'
+    }
+
+    It 'case-m <File> (segm and bbox)' -ForEach $scored {
+        $detections = Import-Detection -LiteralPath (Join-Path $caseM $File) -WarningAction SilentlyContinue
+        Assert-Stats ($detections | Measure-Detection -GroundTruth $gt -IouType Segm).Stats $Segm
+        Assert-Stats ($detections | Measure-Detection -GroundTruth $gt).Stats $Bbox
+    }
+}
+
+Describe 'Measure-Detection -IouType Segm on imperfect input' {
+    BeforeAll { $folder = New-TestFolder }
+    AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force }
+
+    It 'scores box-only detections with their box as the mask, and says so' {
+        $boxes = Import-Detection $models[0] | ForEach-Object { $c = $_.Clone(); $c.Mask = $null; $c }
+        $r = $boxes | Measure-Detection -GroundTruth $gt -IouType Segm -WarningVariable warnings -WarningAction SilentlyContinue
+        $r.AP | Should -BeGreaterThan 0
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -Match "^$($boxes.Count) of $($boxes.Count) detections have no mask"
+    }
+
+    It 'reports masks of the wrong size once, with the count' {
+        $bad = New-SegmFile $folder 'wrong.json' @(
+            '{"image_id": 1, "category_id": 2, "score": 0.9, "bbox": [0, 0, 4, 4], "segmentation": {"size": [10, 10], "counts": "T3"}}'
+            '{"image_id": 1, "category_id": 2, "score": 0.8, "bbox": [0, 0, 4, 4], "segmentation": {"size": [10, 10], "counts": "T3"}}')
+        { Measure-Detection -Path $bad -GroundTruth $gt -IouType Segm -ErrorAction Stop } | Should -Throw -ErrorId 'MaskSizeMismatch,BoxFusion.Commands.MeasureDetectionCommand' -ExpectedMessage '2 detections have a mask whose size differs*'
+        $r = Measure-Detection -Path $bad -GroundTruth $gt -IouType Segm -ErrorAction SilentlyContinue -ErrorVariable errors
+        $errors.Count | Should -Be 1
+        $r.AP | Should -Be 0
+    }
+
+    It 'names a ground-truth annotation whose mask is broken' {
+        $broken = Join-Path $folder 'gt-broken.json'
+        (Get-Content $gt -Raw) -replace '"segmentation": \[\[475.34, 255.82, ', '"segmentation": [[475.34, ' | Set-Content -LiteralPath $broken -Encoding utf8NoBOM
+        { Measure-Detection -Path $models[0] -GroundTruth $broken -IouType Segm -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GroundTruthMaskPolygonOddCoordinates,BoxFusion.Commands.MeasureDetectionCommand' -ExpectedMessage '*annotations`[0`] (id 1, image 1)*odd*'
+        # Boxes do not need the masks: bbox evaluation still works.
+        (Measure-Detection -Path $models[0] -GroundTruth $broken).AP | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Reading masks' {
+    BeforeAll { $folder = New-TestFolder }
+    AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force }
+
+    It 'reads compressed RLE into Detection.Mask and shows HasMask and MaskArea' {
+        $d = Import-Detection $models[0] | Select-Object -First 1
+        $d.Mask | Should -BeOfType BoxFusion.Mask
+        $d.HasMask | Should -BeTrue
+        $d.MaskArea | Should -BeGreaterThan 0
+        $d.Mask.Height | Should -Be 375
+        (Import-Detection $models[0] | Format-Table | Out-String) | Should -Match 'MaskArea'
+    }
+
+    It 'skips each kind of bad mask with its own error id, naming the record' -ForEach @(
+        @{ Segmentation = '{"size": [3, 3], "counts": [4, 1]}'; Id = 'SkippedRecordsMaskCountsMismatch' }
+        @{ Segmentation = '{"size": [3, 3], "counts": "4 14"}'; Id = 'SkippedRecordsMaskStringInvalid' }
+        @{ Segmentation = '[[1, 2, 3, 4, 5, 6, 7]]'; Id = 'SkippedRecordsPolygonOddCoordinates' }
+        @{ Segmentation = '[[1, 2, 3, 4]]'; Id = 'SkippedRecordsPolygonTooFewPoints' }
+        @{ Segmentation = '{"size": [3], "counts": "414"}'; Id = 'SkippedRecordsBadMask' }
+    ) {
+        $file = New-SegmFile $folder "bad-$Id.json" @(
+            '{"image_id": 1, "category_id": 2, "score": 0.9, "segmentation": {"size": [3, 3], "counts": "414"}}'
+            "{`"image_id`": 1, `"category_id`": 2, `"score`": 0.9, `"segmentation`": $Segmentation}")
+        $read = Import-Detection $file -ErrorAction SilentlyContinue -ErrorVariable errors
+        @($read).Count | Should -Be 1
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        "$($errors[0])" | Should -Match 'record 1'
+    }
+}
