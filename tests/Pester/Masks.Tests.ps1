@@ -1,6 +1,7 @@
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $manifest = Get-Content (Join-Path $DataRoot 'case-m/manifest.json') -Raw | ConvertFrom-Json
+    $runs = @($manifest.runs | ForEach-Object { @{ Name = $_.name } })
     $scored = @(
         foreach ($m in $manifest.models) { @{ File = $m.file; Segm = [double[]]$m.segmStats; Bbox = [double[]]$m.bboxStats } }
         foreach ($r in $manifest.runs) { @{ File = $r.expected; Segm = [double[]]$r.segmStats; Bbox = [double[]]$r.bboxStats } }
@@ -23,6 +24,68 @@ BeforeAll {
         $path = Join-Path $Folder $Name
         Set-Content -LiteralPath $path -Value ('[' + ($Records -join ",`n") + ']') -Encoding utf8NoBOM
         $path
+    }
+}
+
+Describe 'Merge-Detection fuses masks as METHODS.md states' {
+    BeforeAll {
+        # Per image as sets: category, score 1e-6, box 1e-3 px and mask IoU at least 0.999.
+        function Compare-MaskedSet($Expected, $Actual) {
+            $problems = [System.Collections.Generic.List[string]]::new()
+            $pool = [System.Collections.Generic.List[object]]::new()
+            $pool.AddRange(@($Actual))
+            foreach ($e in $Expected) {
+                $match = -1
+                for ($i = 0; $i -lt $pool.Count; $i++) {
+                    $a = $pool[$i]
+                    if ("$($a.ImageId)" -eq "$($e.ImageId)" -and $a.CategoryId -eq $e.CategoryId -and [math]::Abs($a.Score - $e.Score) -le 1e-6 -and
+                        [math]::Abs($a.X - $e.X) -le 1e-3 -and [math]::Abs($a.Y - $e.Y) -le 1e-3 -and
+                        [math]::Abs($a.Right - $e.Right) -le 1e-3 -and [math]::Abs($a.Bottom - $e.Bottom) -le 1e-3 -and
+                        $a.HasMask -and [BoxFusion.Mask]::Iou($a.Mask, $e.Mask) -ge 0.999) { $match = $i; break }
+                }
+                if ($match -lt 0) { $problems.Add("no match for $e") } else { $pool.RemoveAt($match) }
+            }
+            foreach ($rest in $pool) { $problems.Add("unexpected $rest") }
+            , $problems
+        }
+    }
+
+    It 'case-m <Name>' -ForEach $runs {
+        $run = Get-FixtureRun 'case-m' $Name
+        $p = $run.Parameters
+        $fused = Import-Detection $run.Models | Merge-Detection @p -ImageInfo $run.GroundTruth
+        @($fused).Count | Should -Be $run.BoxesOut
+        $expected = Import-Detection -LiteralPath $run.Expected -WarningAction SilentlyContinue
+        $problems = Compare-MaskedSet $expected $fused
+        $problems | Select-Object -First 5 | Should -BeNullOrEmpty
+    }
+
+    It 'gives the same masks with -Path and without -ImageInfo (the masks carry the image size)' {
+        $a = Merge-Detection -Path $models
+        $b = Import-Detection $models | Merge-Detection -ImageInfo $gt
+        $a.Count | Should -Be $b.Count
+        for ($i = 0; $i -lt $a.Count; $i += 11) { $a[$i].Mask.Equals($b[$i].Mask) | Should -BeTrue }
+    }
+
+    It 'warns once when only some detections have masks' {
+        $mixed = Import-Detection $models | ForEach-Object -Begin { $n = 0 } -Process { if ($n++ % 4 -eq 0) { $c = $_.Clone(); $c.Mask = $null; $c } else { $_ } }
+        $fused = $mixed | Merge-Detection -ImageInfo $gt -WarningVariable warnings -WarningAction SilentlyContinue
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -Match '^\d+ of \d+ detections have no mask'
+        ($fused | Where-Object HasMask).Count | Should -BeGreaterThan 0
+    }
+
+    It 'leaves out masks of the wrong size with one error, and warns that -MaskThreshold does nothing for NMS' {
+        $d = Import-Detection $models[0] | Select-Object -First 3 | ForEach-Object { $_.Clone() }
+        $d[1].Mask = [BoxFusion.Mask]::FromBox(0, 0, 5, 5, 10, 10)
+        $d[2].Mask = [BoxFusion.Mask]::FromBox(0, 0, 5, 5, 10, 10)
+        $out = $d | Merge-Detection -ImageInfo $gt -ErrorAction SilentlyContinue -ErrorVariable errors
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'MaskSizeMismatch,*'
+        "$($errors[0])" | Should -Match '^2 detections have a mask whose size differs'
+        @($out).Count | Should -Be 1
+        $null = $d[0] | Merge-Detection -Method NMS -MaskThreshold 0.3 -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match 'MaskThreshold'
     }
 }
 

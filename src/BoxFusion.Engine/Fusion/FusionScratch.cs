@@ -30,6 +30,9 @@ namespace BoxFusion.Fusion
         public int MemberTotal;
         public int[] ModelStamp = new int[8];
         public int Stamp;
+        /// <summary>Prepared boxes of the current image that carry a mask (0: the image is fused as boxes only).</summary>
+        public int MaskedCount;
+        public MaskVoteScratch MaskVote;
 
         public void Reset(int boxCapacity, int modelCount)
         {

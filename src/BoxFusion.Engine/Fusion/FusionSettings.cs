@@ -26,6 +26,8 @@ namespace BoxFusion.Fusion
         public int MaxDetectionsPerImage { get; set; }
         /// <summary>Keep only fused boxes that at least this many distinct models contributed to.</summary>
         public int MinVotes { get; set; } = 1;
+        /// <summary>WBF and NMW masks: a pixel is in the fused mask when the weights of the members covering it reach this share of all members' weights.</summary>
+        public double MaskThreshold { get; set; } = 0.5;
         /// <summary>Threads for fusing images in parallel; 0 or less means all cores.</summary>
         public int MaxDegreeOfParallelism { get; set; }
 
@@ -40,6 +42,7 @@ namespace BoxFusion.Fusion
             Require(ScoreThreshold >= 0 && ScoreThreshold <= 1, "ScoreThreshold", ScoreThreshold, "between 0 and 1");
             Require(MaxDetectionsPerImage >= 0, "MaxDetectionsPerImage", MaxDetectionsPerImage, "0 (all) or more");
             Require(MinVotes >= 1, "MinVotes", MinVotes, "1 or more");
+            Require(MaskThreshold > 0 && MaskThreshold <= 1, "MaskThreshold", MaskThreshold, "above 0 and at most 1");
         }
 
         private static void Require(bool ok, string name, double value, string what)

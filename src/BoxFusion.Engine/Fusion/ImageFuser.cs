@@ -32,10 +32,10 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            return Describe(imageId, context, s);
+            return Describe(imageId, entries, context, s);
         }
 
-        private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
+        private static Detection[] Describe(object imageId, IReadOnlyList<EnsembleEntry> entries, FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             int n = s.FusedCount;
@@ -62,6 +62,7 @@ namespace BoxFusion.Fusion
                     SourceModels = sources,
                 };
                 detection.SetImageIdUnchecked(imageId);
+                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, entries, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
                 {
