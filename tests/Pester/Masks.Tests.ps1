@@ -138,6 +138,38 @@ Describe 'Measure-Detection -IouType Segm on imperfect input' {
     }
 }
 
+Describe 'Export-Submission writes masks' {
+    BeforeAll { $folder = New-TestFolder }
+    AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force }
+
+    It 'keeps every mask bit-identical through import, export and import (<Name>)' -ForEach @(
+        @{ Name = 'model1.json' }, @{ Name = 'model2.json' }, @{ Name = 'model3.json' }, @{ Name = 'expected/wbf.json' }
+    ) {
+        $source = Join-Path $caseM $Name
+        $first = Import-Detection -LiteralPath $source -WarningAction SilentlyContinue
+        $out = Join-Path $folder ('out-' + ($Name -replace '/', '-'))
+        $first | Export-Submission -LiteralPath $out
+        $second = Import-Detection -LiteralPath $out -WarningAction SilentlyContinue
+        $second.Count | Should -Be $first.Count
+        $original = (Get-Content -LiteralPath $source -Raw | ConvertFrom-Json).segmentation.counts
+        $written = (Get-Content -LiteralPath $out -Raw | ConvertFrom-Json).segmentation.counts
+        $written | Should -Be $original
+        for ($i = 0; $i -lt $first.Count; $i++) {
+            $second[$i].Mask.ToCompressedString() | Should -BeExactly $first[$i].Mask.ToCompressedString()
+        }
+    }
+
+    It 'writes fused masks with their boxes, and scores the same when read back' {
+        $fused = Merge-Detection -Path $models -ImageInfo $gt
+        $out = Join-Path $folder 'fused.json'
+        $fused | Export-Submission -LiteralPath $out
+        $record = (Get-Content -LiteralPath $out -Raw | ConvertFrom-Json)[0]
+        $record.bbox.Count | Should -Be 4
+        $record.segmentation.size | Should -Be 375, 500
+        (Measure-Detection -Path $out -GroundTruth $gt -IouType Segm).Stats | Should -Be ($fused | Measure-Detection -GroundTruth $gt -IouType Segm).Stats
+    }
+}
+
 Describe 'Reading masks' {
     BeforeAll { $folder = New-TestFolder }
     AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force }

@@ -24,16 +24,17 @@ namespace BoxFusion
 
         public static string Encode(uint[] counts)
         {
-            var chars = new char[counts.Length * MaxGroups];
-            int n = Encode(counts, counts.Length, chars);
-            return new string(chars, 0, n);
+            var bytes = new byte[counts.Length * MaxGroups];
+            int n = Write(counts, bytes, 0, escape: false);
+            return System.Text.Encoding.ASCII.GetString(bytes, 0, n);
         }
 
-        /// <summary>Writes the characters into <paramref name="into"/> (at least 7 per run); returns how many.</summary>
-        public static int Encode(uint[] counts, int runCount, char[] into)
+        /// <summary>Writes the characters as the inside of a JSON string (its one special character, '\\', escaped); returns the new position.</summary>
+        public static int EncodeJson(uint[] counts, byte[] into, int p) => Write(counts, into, p, escape: true);
+
+        private static int Write(uint[] counts, byte[] into, int p, bool escape)
         {
-            int p = 0;
-            for (int i = 0; i < runCount; i++)
+            for (int i = 0; i < counts.Length; i++)
             {
                 long value = counts[i];
                 if (i > 2) value -= counts[i - 2];
@@ -44,7 +45,9 @@ namespace BoxFusion
                     // Stop once the rest is all sign: 0 for a non-negative number, -1 for a negative one (bit 16 tells which).
                     bool more = (group & 0x10) != 0 ? value != -1 : value != 0;
                     if (more) group |= 0x20;
-                    into[p++] = (char)(group + 48);
+                    byte c = (byte)(group + 48);
+                    if (escape && c == (byte)'\\') into[p++] = c;
+                    into[p++] = c;
                     if (!more) break;
                 }
             }

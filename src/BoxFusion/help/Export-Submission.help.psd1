@@ -5,6 +5,8 @@
     Description = @'
 Export-Submission writes the detections it receives as a COCO results list, one record per line: {"image_id", "category_id", "bbox": [x, y, width, height], "score"}, in the order received, with numbers in their shortest exact form. Image ids keep their type: numbers stay numbers, strings stay strings.
 
+A detection with a mask also gets its "segmentation", as compressed RLE {"size": [height, width], "counts": "..."} (pycocotools' string encoding, the COCO segm results format that mmdetection and detectron2 write), beside its bbox; reading the file back gives the same masks, bit for bit. Polygon masks not yet rasterised are written as the polygons they were.
+
 A path ending in .zip, or -Zip, writes a zip archive holding only submission.json (or -EntryName), as challenge servers such as CodaLab expect.
 
 The file is written under a temporary name beside the target and renamed only when complete, so a failure or Ctrl+C midway leaves an earlier file as it was. An existing file is replaced only with -Force.
