@@ -138,6 +138,25 @@ Describe 'Measure-Detection -IouType Segm on imperfect input' {
     }
 }
 
+Describe 'Optimize-Fusion -IouType Segm' {
+    It 'ranks by mask AP, tries mask thresholds, and its best parameters reproduce the score' {
+        $detections = Import-Detection $models
+        $trials = $detections | Optimize-Fusion -GroundTruth $gt -ImageInfo $gt -IouType Segm -Method WBF, NMS -NoWeightSearch -MaxTrials 40
+        $best = $trials[0]
+        ($trials.MaskThreshold | Sort-Object -Unique).Count | Should -BeGreaterThan 1
+        $manifest = Get-Content (Join-Path $caseM 'manifest.json') -Raw | ConvertFrom-Json
+        foreach ($run in $manifest.runs | Where-Object { -not $_.weights -and $_.method -in 'wbf', 'nms' }) {
+            $best.AP | Should -BeGreaterOrEqual $run.segmStats[0] -Because "the fixed run $($run.name) scores $($run.segmStats[0])"
+        }
+        $p = $best.Parameters
+        $again = $detections | Merge-Detection @p -ImageInfo $gt | Measure-Detection -GroundTruth $gt -IouType Segm
+        $again.Stats | Should -Be $best.Stats
+        # The same search ranked by boxes gives other statistics.
+        $boxes = $detections | Optimize-Fusion -GroundTruth $gt -ImageInfo $gt -Method WBF -NoWeightSearch -MaxTrials 5
+        $boxes[0].Stats | Should -Not -Be $best.Stats
+    }
+}
+
 Describe 'Export-Submission writes masks' {
     BeforeAll { $folder = New-TestFolder }
     AfterAll { Remove-Item -LiteralPath $folder -Recurse -Force }

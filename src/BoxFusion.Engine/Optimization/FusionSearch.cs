@@ -158,6 +158,11 @@ namespace BoxFusion.Optimization
             if (best.Method == FusionMethod.WBF || best.Method == FusionMethod.NMW)
             {
                 foreach (var skip in space.SkipBoxThresholds) Try(Change(best, o => o.SkipBoxThreshold = skip), weights);
+                if (SearchesMasks)
+                {
+                    best = Best.Options;
+                    foreach (var t in space.MaskThresholds) Try(Change(best, o => o.MaskThreshold = t), weights);
+                }
             }
             if (best.Method == FusionMethod.SoftNMS)
             {
@@ -165,6 +170,9 @@ namespace BoxFusion.Optimization
                 Try(Change(best, o => o.SoftNmsFunction = SoftNmsFunction.Linear), weights);
             }
         }
+
+        /// <summary>Mask thresholds matter only when masks are scored and there are masks to fuse.</summary>
+        private bool SearchesMasks => space.IouType == IouType.Segm && ensemble.MaskCount > 0;
 
         private static FusionOptions With(FusionOptions baseOptions, FusionMethod method, double iou) =>
             Change(baseOptions, o => { o.Method = method; o.IouThreshold = iou; });
@@ -191,7 +199,7 @@ namespace BoxFusion.Optimization
             var fused = FusionEngine.FuseAll(ensemble, context, widths, heights, cancel);
             var all = new List<Detection>();
             foreach (var image in fused) all.AddRange(image);
-            var evaluation = new EvaluationOptions();
+            var evaluation = new EvaluationOptions { IouType = space.IouType };
             var stats = CocoEvaluator.Evaluate(groundTruth, all, evaluation, cancel).Stats;
             var foldScores = new double[folds.Length];
             if (folds.Length > 0)
@@ -209,13 +217,14 @@ namespace BoxFusion.Optimization
         }
 
         private static string Signature(FusionOptions o, double[] weights) => string.Format(CultureInfo.InvariantCulture,
-            "{0}|{1:R}|{2:R}|{3}|{4}|{5}|{6:R}|{7}",
+            "{0}|{1:R}|{2:R}|{3}|{4}|{5}|{6:R}|{7}|{8:R}",
             o.Method, o.IouThreshold,
             o.Method == FusionMethod.WBF || o.Method == FusionMethod.NMW ? o.SkipBoxThreshold : 0,
             o.Method == FusionMethod.WBF ? o.ConfidenceType.ToString() : "",
             o.Method == FusionMethod.WBF && o.AllowOverflow,
             o.Method == FusionMethod.SoftNMS ? o.SoftNmsFunction.ToString() : "",
             o.Method == FusionMethod.SoftNMS ? o.Sigma : 0,
-            string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))));
+            string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))),
+            o.Method == FusionMethod.WBF || o.Method == FusionMethod.NMW ? o.MaskThreshold : 0);
     }
 }

@@ -36,6 +36,8 @@ namespace BoxFusion.Optimization
         public double IouThreshold => Options.IouThreshold;
         public double SkipBoxThreshold => Options.SkipBoxThreshold;
         public ConfidenceType ConfidenceType => Options.ConfidenceType;
+        /// <summary>The mask vote threshold (WBF and NMW with masks).</summary>
+        public double MaskThreshold => Options.MaskThreshold;
         public IReadOnlyList<string> Models { get; }
         public double[] Weights { get; }
         public CocoMetric Metric { get; }
@@ -64,6 +66,7 @@ namespace BoxFusion.Optimization
                 };
                 if (Method == FusionMethod.WBF || Method == FusionMethod.NMW) p["SkipBoxThreshold"] = SkipBoxThreshold;
                 if (Method == FusionMethod.WBF) p["ConfidenceType"] = ConfidenceType.ToString();
+                if ((Method == FusionMethod.WBF || Method == FusionMethod.NMW) && MaskThreshold != 0.5) p["MaskThreshold"] = MaskThreshold;
                 if (Method == FusionMethod.SoftNMS)
                 {
                     p["SoftNmsFunction"] = Options.SoftNmsFunction.ToString();

@@ -57,6 +57,16 @@ namespace BoxFusion.Commands
         [Parameter]
         public CocoMetric Metric { get; set; } = CocoMetric.AP;
 
+        /// <summary>Bbox ranks by box mAP; Segm by mask mAP (and searches -MaskThreshold).</summary>
+        [Parameter]
+        public IouType IouType { get; set; } = IouType.Bbox;
+
+        /// <summary>Mask vote thresholds tried for WBF and NMW with -IouType Segm.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(1e-9, 1.0)]
+        public double[] MaskThreshold { get; set; }
+
         [Parameter]
         [ValidateRange(1, 20)]
         public int Folds { get; set; } = 1;
@@ -93,11 +103,14 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            bool segm = IouType == IouType.Segm;
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
             var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
+            PrepareMasks(info, segm);
             var space = new SearchSpace
             {
                 Metric = Metric,
+                IouType = IouType,
                 Folds = Folds,
                 MaxTrials = MaxTrials,
                 TimeBudget = TimeBudget,
@@ -109,6 +122,7 @@ namespace BoxFusion.Commands
             if (SkipBoxThreshold != null) space.SkipBoxThresholds = SkipBoxThreshold.Distinct().ToArray();
             if (ConfidenceType != null) space.ConfidenceTypes = ConfidenceType.Distinct().ToArray();
             if (WeightValues != null) space.WeightValues = WeightValues.Distinct().ToArray();
+            if (MaskThreshold != null) space.MaskThresholds = MaskThreshold.Distinct().ToArray();
 
             FusionSearch search;
             try
@@ -132,11 +146,42 @@ namespace BoxFusion.Commands
             int reported = 0;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!work.Wait(250)) reported = Report(search, Volatile.Read(ref finished), reported, clock);
-            var ranked = work.GetAwaiter().GetResult();
+            IReadOnlyList<FusionTrial> ranked = null;
+            try
+            {
+                ranked = work.GetAwaiter().GetResult();
+            }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
+            }
             Report(search, ranked.Count, reported, clock);
             WriteProgress(new ProgressRecord(4, "Optimizing fusion", "Done") { RecordType = ProgressRecordType.Completed });
             SessionState.PSVariable.Set("global:BoxFusionTrials", ranked.ToArray());
             foreach (var trial in ranked) WriteObject(trial);
+        }
+
+        /// <summary>Masks checked and sized as Merge-Detection does; with -IouType Segm, box-only input is pointed out.</summary>
+        private void PrepareMasks(Coco.CocoGroundTruth info, bool segm)
+        {
+            double[] widths = null, heights = null;
+            if (info != null)
+            {
+                int n = ensemble.ImageCount;
+                widths = new double[n];
+                heights = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    bool known = info.TryFindImage(ensemble.ImageIds[i], out var image);
+                    widths[i] = known ? image.Width : double.NaN;
+                    heights[i] = known ? image.Height : double.NaN;
+                }
+            }
+            MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (segm && ensemble.MaskCount == 0)
+                WriteWarning("-IouType Segm: no detection has a mask, so every detection is scored with its box as the mask.");
+            else if (!segm && ensemble.MaskCount > 0 && MyInvocation.BoundParameters.ContainsKey(nameof(MaskThreshold)))
+                WriteWarning("-MaskThreshold is searched only with -IouType Segm; it is ignored.");
         }
 
         private int Report(FusionSearch search, int finished, int reported, System.Diagnostics.Stopwatch clock)
