@@ -54,6 +54,7 @@ namespace BoxFusion.Commands
             }
             else throw new ArgumentException("it has no box: give X, Y, Width, Height or X1, Y1, X2, Y2 (or bbox)");
             result.Model = Get("Model", "model") as string ?? defaultModel;
+            if (Get("Mask") is Mask mask) result.Mask = mask;
             var merged = Get("MergedCount");
             if (merged != null) result.MergedCount = Number<int>(merged, "MergedCount");
             if (Get("SourceModels") is IEnumerable sources && !(Get("SourceModels") is string))
