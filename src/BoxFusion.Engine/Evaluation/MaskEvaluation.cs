@@ -89,13 +89,19 @@ namespace BoxFusion.Evaluation
         {
             int height = run.ImageHeight[image], width = run.ImageWidth[image];
             var dts = new Mask[D];
-            for (int d = 0; d < D; d++) dts[d] = DetectionMask(run.Dets[run.DtByImage[dStart + d]], height, width);
+            var boxes = new MaskBox[D];
+            for (int d = 0; d < D; d++)
+            {
+                dts[d] = DetectionMask(run.Dets[run.DtByImage[dStart + d]], height, width);
+                boxes[d] = MaskOps.Box(dts[d]);
+            }
             for (int g = 0; g < G; g++)
             {
                 int j = run.GtByImage[gStart + g];
                 var gtMask = run.GtMask[j];
+                var gtBox = MaskOps.Box(gtMask);
                 bool crowd = run.Gts[j].IsCrowd;
-                for (int d = 0; d < D; d++) ious[d * G + g] = MaskOps.Iou(dts[d], gtMask, crowd);
+                for (int d = 0; d < D; d++) ious[d * G + g] = MaskOps.Iou(dts[d], boxes[d], gtMask, gtBox, crowd);
             }
         }
 

@@ -18,26 +18,28 @@ namespace BoxFusion
         /// <summary>h·w must fit the unsigned 32-bit run lengths pycocotools uses.</summary>
         public const long MaxPixels = uint.MaxValue;
 
-        private readonly uint[] counts;          // null for the polygon form
-        private readonly double[][] polygons;    // null for the run-length form
-        // toBbox, computed on first use: x, y, width, height (pycocotools' integers).
-        private uint boxX, boxY, boxW, boxH;
-        private volatile bool boxKnown;
+        // One slot for either form (run lengths uint[], or polygons double[][]), and the area as pycocotools'
+        // unsigned 32 bits: a mask costs 40 bytes besides its runs.
+        private readonly object data;
+        private readonly uint area;
 
         /// <summary>Trusted: counts already checked to add up to height·width.</summary>
         internal Mask(int height, int width, uint[] counts, long area)
         {
             Height = height;
             Width = width;
-            this.counts = counts;
-            Area = area;
+            data = counts;
+            this.area = (uint)area;
         }
 
         private Mask(double[][] polygons)
         {
-            this.polygons = polygons;
-            Area = -1;
+            data = polygons;
         }
+
+        private uint[] counts => data as uint[];
+
+        private double[][] polygons => data as double[][];
 
         /// <summary>Image height in pixels (0 for an unrasterised polygon mask).</summary>
         public int Height { get; }
@@ -46,10 +48,10 @@ namespace BoxFusion
         public int Width { get; }
 
         /// <summary>Foreground pixels (pycocotools' <c>area</c>); -1 for an unrasterised polygon mask.</summary>
-        public long Area { get; }
+        public long Area => data is uint[] ? area : -1L;
 
         /// <summary>True when this holds polygons from a results file, not yet rasterised for an image size.</summary>
-        public bool IsPolygon => polygons != null;
+        public bool IsPolygon => data is double[][];
 
         /// <summary>Number of runs (0 for a polygon mask).</summary>
         public int RunCount => counts?.Length ?? 0;
@@ -191,21 +193,8 @@ namespace BoxFusion
         public double[] GetBoundingBox()
         {
             if (polygons != null) return PolygonRaster.Extent(polygons);
-            EnsureBox();
-            return new double[] { boxX, boxY, boxW, boxH };
-        }
-
-        internal void GetBox(out double x, out double y, out double w, out double h)
-        {
-            EnsureBox();
-            x = boxX; y = boxY; w = boxW; h = boxH;
-        }
-
-        private void EnsureBox()
-        {
-            if (boxKnown) return;
-            MaskOps.BoundingBox(this, out boxX, out boxY, out boxW, out boxH);
-            boxKnown = true;
+            MaskOps.BoundingBox(this, out uint x, out uint y, out uint w, out uint h);
+            return new double[] { x, y, w, h };
         }
 
         /// <summary>

@@ -7,6 +7,12 @@ namespace BoxFusion
     /// Run-length operations with pycocotools' arithmetic (unsigned 32-bit run lengths, its handling of
     /// empty runs), so areas, boxes and IoUs come out as pycocotools computes them.
     /// </summary>
+    /// <summary>A toBbox box, as pycocotools' doubles.</summary>
+    internal struct MaskBox
+    {
+        public double X, Y, W, H;
+    }
+
     internal static class MaskOps
     {
         public static Mask Encode(byte[] bits, int height, int width)
@@ -75,13 +81,20 @@ namespace BoxFusion
         /// pycocotools' rleIou for one pair: 0 unless the bounding boxes overlap; -1 for masks of different sizes;
         /// else intersection over union, or over the detection's area for a crowd ground truth.
         /// </summary>
-        public static double Iou(Mask dt, Mask gt, bool crowd)
+        public static double Iou(Mask dt, Mask gt, bool crowd) => Iou(dt, Box(dt), gt, Box(gt), crowd);
+
+        /// <summary>As <see cref="Iou(Mask, Mask, bool)"/>, with the two masks' toBbox boxes already computed.</summary>
+        public static double Iou(Mask dt, in MaskBox db, Mask gt, in MaskBox gb, bool crowd)
         {
-            dt.GetBox(out double dx, out double dy, out double dw, out double dh);
-            gt.GetBox(out double gx, out double gy, out double gw, out double gh);
-            if (BoxIou(dx, dy, dw, dh, gx, gy, gw, gh, crowd) <= 0) return 0;
+            if (BoxIou(db.X, db.Y, db.W, db.H, gb.X, gb.Y, gb.W, gb.H, crowd) <= 0) return 0;
             if (dt.Height != gt.Height || dt.Width != gt.Width) return -1;
             return RunIou(dt.Counts, gt.Counts, crowd, dt.Area);
+        }
+
+        public static MaskBox Box(Mask mask)
+        {
+            BoundingBox(mask, out uint x, out uint y, out uint w, out uint h);
+            return new MaskBox { X = x, Y = y, W = w, H = h };
         }
 
         /// <summary>pycocotools' bbIou for boxes [x, y, w, h].</summary>
