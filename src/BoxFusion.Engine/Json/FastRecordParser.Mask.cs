@@ -58,23 +58,33 @@ namespace BoxFusion.Json
                 {
                     if (b[q] != (byte)'"') return Result.Fallback;
                     textStart = ++q;
-                    while (true)
+                    if ((seen & 1) != 0 && height > 0 && width > 0 && height <= int.MaxValue && width <= int.MaxValue && height * width <= Mask.MaxPixels)
                     {
-                        if (q >= end) return Result.NeedMore;
-                        byte c = b[q];
-                        if (c == (byte)'"') break;
-                        if (c == (byte)'\\')
-                        {
-                            if (q + 1 >= end) return Result.NeedMore;
-                            if (b[q + 1] != (byte)'\\' && b[q + 1] != (byte)'/') return Result.Fallback;
-                            escaped = true;
-                            q += 2;
-                            continue;
-                        }
-                        if (c < 0x20 || c >= 0x80) return Result.Fallback;
-                        q++;
+                        // The usual order (size, then counts): decode in one pass as the string is scanned.
+                        var decoded = RleString.DecodeJson((int)height, (int)width, b, ref q, end, builder.Scratch, out mask);
+                        if (decoded == RleString.JsonResult.NeedMore) return Result.NeedMore;
+                        if (decoded == RleString.JsonResult.Invalid) return Result.Fallback;
                     }
-                    textEnd = q++;
+                    else
+                    {
+                        while (true)
+                        {
+                            if (q >= end) return Result.NeedMore;
+                            byte c = b[q];
+                            if (c == (byte)'"') break;
+                            if (c == (byte)'\\')
+                            {
+                                if (q + 1 >= end) return Result.NeedMore;
+                                if (b[q + 1] != (byte)'\\' && b[q + 1] != (byte)'/') return Result.Fallback;
+                                escaped = true;
+                                q += 2;
+                                continue;
+                            }
+                            if (c < 0x20 || c >= 0x80) return Result.Fallback;
+                            q++;
+                        }
+                        textEnd = q++;
+                    }
                 }
                 q = SkipSpace(b, q, end);
                 if (q >= end) return Result.NeedMore;
@@ -83,6 +93,11 @@ namespace BoxFusion.Json
                 return Result.Fallback;
             }
             if (seen != 3 || height <= 0 || width <= 0 || height > int.MaxValue || width > int.MaxValue || height * width > Mask.MaxPixels) return Result.Fallback;
+            if (mask != null)
+            {
+                p = q;
+                return Result.Parsed;
+            }
             var text = escaped ? builder.Unescape(b, textStart, textEnd) : new ReadOnlySpan<byte>(b, textStart, textEnd - textStart);
             try
             {

@@ -17,7 +17,7 @@ namespace BoxFusion
     /// follows; bit 16 of the last group is the sign). From the fourth run on, the number written is the
     /// difference from the run two places back (same-kind runs tend to be alike), which keeps strings short.
     /// </summary>
-    internal static class RleString
+    internal static partial class RleString
     {
         /// <summary>Characters per number: 7 groups of 5 bits hold any 32-bit run length or difference with its sign.</summary>
         private const int MaxGroups = 7;
