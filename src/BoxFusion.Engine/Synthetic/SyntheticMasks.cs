@@ -23,12 +23,26 @@ namespace BoxFusion.Synthetic
             var xy = new long[2 * corners];
             for (int k = 0; k < corners; k++)
             {
-                double t = 2 * Math.PI * k / corners;
-                double r = 0.9 + 0.07 * Math.Sin(3 * t + phase1) + 0.03 * Math.Cos(5 * t + phase2);
-                xy[2 * k] = (long)Math.Round((cx + rx * r * Math.Cos(t)) * 100);
-                xy[2 * k + 1] = (long)Math.Round((cy + ry * r * Math.Sin(t)) * 100);
+                double t = TwoPi * k / corners;
+                double r = 0.9 + 0.07 * Sin(3 * t + phase1) + 0.03 * Sin(5 * t + phase2 + TwoPi / 4);
+                xy[2 * k] = (long)Math.Round((cx + rx * r * Sin(t + TwoPi / 4)) * 100);
+                xy[2 * k + 1] = (long)Math.Round((cy + ry * r * Sin(t)) * 100);
             }
             return xy;
+        }
+
+        private const double TwoPi = 6.283185307179586;
+
+        /// <summary>
+        /// Sine from + - * / only (Taylor series after reducing to [-pi, pi]), so the files are the same on every
+        /// machine: Math.Sin may differ in the last bit between runtimes and CPUs.
+        /// </summary>
+        private static double Sin(double x)
+        {
+            x -= TwoPi * Math.Floor(x / TwoPi + 0.5);
+            double x2 = x * x, term = 1;
+            for (int n = 23; n >= 3; n -= 2) term = 1 - term * x2 / (n * (n - 1));
+            return x * term;
         }
 
         /// <summary>The outline as the doubles a reader of the written text gets (hundredths / 100 is correctly rounded).</summary>
