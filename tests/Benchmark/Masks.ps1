@@ -98,6 +98,29 @@ namespace BoxFusionMaskBench
             return bytes;
         }
 
+        private static long Heap()
+        {
+            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
+            return GC.GetTotalMemory(true);
+        }
+
+        /// <summary>
+        /// Reads the files into a fresh ensemble and measures the heap it holds; then the same ensemble without
+        /// masks. Returns masks, heap with masks, heap without, run-length bytes (4 per run).
+        /// </summary>
+        public static long[] Heap(string[] paths, string[] models)
+        {
+            long before = Heap();
+            var ensemble = Read(paths, models);
+            long held = Heap() - before;
+            var boxes = WithoutMasks(ensemble);
+            long both = Heap() - before;
+            var result = new[] { ensemble.MaskCount, held, both - held, RunBytes(ensemble) };
+            GC.KeepAlive(ensemble);
+            GC.KeepAlive(boxes);
+            return result;
+        }
+
         /// <summary>The same ensemble without masks, for the heap a mask adds.</summary>
         public static DetectionEnsemble WithoutMasks(DetectionEnsemble ensemble)
         {
@@ -191,20 +214,11 @@ $rows.Add([pscustomobject]@{ Stage = ('segm evaluation of {0} fused masks, groun
 $eval = Measure-Stage { [BoxFusionMaskBench.Engine]::Evaluate($gtMasks, $fused) }
 $rows.Add([pscustomobject]@{ Stage = 'segm evaluation again (ground truth already rasterised: Optimize-Fusion trials)'; Seconds = $eval.Seconds; Cpu = $eval.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $eval.Seconds / 1e3); Target = '' })
 
-# Memory: heap held by the masked ensemble minus the same ensemble without masks, minus the run lengths.
-$runBytes = [BoxFusionMaskBench.Engine]::RunBytes($ensemble)
-$fuse = $read = $boxFuse = $fused = $null
-[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-$withMasks = [GC]::GetTotalMemory($true)
-$ensemble = $null
-[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-$withoutMasks = [GC]::GetTotalMemory($true)
-$boxOnly = $null
-[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
-$base = [GC]::GetTotalMemory($true)
-$maskHeap = $withMasks - $withoutMasks
-$perMask = ($maskHeap - $runBytes) / $masks
-$rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:0.0} MB of runs, {1:0.0} MB of masks in all; ensemble without masks {2:0.0} MB)' -f ($runBytes / 1MB), ($maskHeap / 1MB), (($withoutMasks - $base) / 1MB)); Seconds = ''; Cpu = ''; Rate = '{0:0} bytes' -f $perMask; Target = '< 100 bytes' })
+# Memory: the heap a freshly read ensemble holds, with and without its masks, beyond the run lengths.
+$fuse = $read = $boxFuse = $fused = $ensemble = $boxOnly = $null
+$heap = [BoxFusionMaskBench.Engine]::Heap($paths, $models)
+$perMask = ($heap[1] - $heap[2] - $heap[3]) / $heap[0]
+$rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:0.0} MB of runs; ensemble {1:0.0} MB with masks, {2:0.0} MB without)' -f ($heap[3] / 1MB), ($heap[1] / 1MB), ($heap[2] / 1MB)); Seconds = ''; Cpu = ''; Rate = '{0:0} bytes' -f $perMask; Target = '< 100 bytes' })
 
 # 3. The cmdlets, each in a fresh process.
 $fusedPath = Join-Path $CacheFolder 'output/segm-wbf.json'

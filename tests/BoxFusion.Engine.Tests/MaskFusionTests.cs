@@ -137,5 +137,50 @@ namespace BoxFusion.Tests
             Assert.Equal(1, sizedCheck.Total);
             Assert.Equal(4, sized.GetImage(0).Single().Mask.Area);
         }
-    }
+    
+        [Fact]
+        public void ClusterByMaskKeepsApartObjectsWhoseBoxesOverlapButMasksDoNot()
+        {
+            // Two diagonal strokes in one 10x10 box: their boxes are equal, their pixels disjoint.
+            var a = new byte[100];
+            var b = new byte[100];
+            for (int i = 0; i < 10; i++) { a[i * 10 + i] = 1; b[i * 10 + (9 - i)] = 1; }
+            var ma = Mask.FromBitmap(a, 10, 10);
+            var mb = Mask.FromBitmap(b, 10, 10);
+            Detection[] Fuse(FusionMethod method, ClusterBy by, bool masks)
+            {
+                var ensemble = new DetectionEnsemble();
+                ensemble.Add(new Detection(1L, 1, 0.9, 0, 0, 10, 10, "a") { Mask = masks ? ma : null });
+                ensemble.Add(new Detection(1L, 1, 0.8, 0, 0, 10, 10, "b") { Mask = masks ? mb : null });
+                var context = new FusionContext(new FusionOptions { Method = method, ClusterBy = by, IouThreshold = 0.5 }, ensemble.Models, null);
+                return FusionEngine.FuseAll(ensemble, context, null, null)[0];
+            }
+            foreach (var method in new[] { FusionMethod.WBF, FusionMethod.NMW, FusionMethod.NMS })
+            {
+                Assert.Single(Fuse(method, ClusterBy.Box, true));
+                var apart = Fuse(method, ClusterBy.Mask, true);
+                Assert.Equal(2, apart.Length);
+                Assert.Equal(new[] { ma, mb }, apart.Select(d => d.Mask));
+                // Without masks, clustering by mask falls back to the boxes.
+                Assert.Single(Fuse(method, ClusterBy.Mask, false));
+            }
+            // Soft-NMS: no decay for disjoint masks, so the second keeps its score.
+            var soft = Fuse(FusionMethod.SoftNMS, ClusterBy.Mask, true);
+            Assert.Equal(0.8, soft[1].Score);
+        }
+
+        [Fact]
+        public void ClusterByMaskOnCaseMOnlyChangesMembership()
+        {
+            // Same boxes and scores where clusters agree: on case-m most clusters are the same either way.
+            var (options, weights, _) = FixtureRuns.Run("case-m", "wbf");
+            var byBox = FixtureRuns.Fuse("case-m", options, weights);
+            options.ClusterBy = ClusterBy.Mask;
+            var byMask = FixtureRuns.Fuse("case-m", options, weights);
+            int same = byMask.Count(m => byBox.Any(b => b.ImageId.Equals(m.ImageId) && b.CategoryId == m.CategoryId
+                && Math.Abs(b.Score - m.Score) < 1e-9 && Math.Abs(b.X - m.X) < 1e-9 && b.Mask.Equals(m.Mask)));
+            Assert.True(same > byMask.Count * 0.8, same + " of " + byMask.Count);
+            Assert.All(byMask, d => Assert.NotNull(d.Mask));
+        }
+}
 }

@@ -75,6 +75,16 @@ Describe 'Merge-Detection fuses masks as METHODS.md states' {
         ($fused | Where-Object HasMask).Count | Should -BeGreaterThan 0
     }
 
+    It 'clusters by mask IoU with -ClusterBy Mask, and says so when there are no masks' {
+        $byMask = Merge-Detection -Path $models -ImageInfo $gt -ClusterBy Mask
+        $byBox = Merge-Detection -Path $models -ImageInfo $gt
+        @($byMask).Count | Should -BeGreaterOrEqual (@($byBox).Count - 5)
+        ($byMask | Where-Object HasMask).Count | Should -Be @($byMask).Count
+        $boxes = Import-Detection $models[0] | Select-Object -First 5 | ForEach-Object { $c = $_.Clone(); $c.Mask = $null; $c }
+        $null = $boxes | Merge-Detection -ClusterBy Mask -WarningVariable w -WarningAction SilentlyContinue
+        "$w" | Should -Match 'no detection has a mask'
+    }
+
     It 'leaves out masks of the wrong size with one error, and warns that -MaskThreshold does nothing for NMS' {
         $d = Import-Detection $models[0] | Select-Object -First 3 | ForEach-Object { $_.Clone() }
         $d[1].Mask = [BoxFusion.Mask]::FromBox(0, 0, 5, 5, 10, 10)

@@ -10,6 +10,9 @@ namespace BoxFusion.Fusion
 
     public enum SoftNmsFunction { Linear, Gaussian }
 
+    /// <summary>What decides whether two detections overlap enough to cluster (or suppress): their boxes' IoU, or their masks'.</summary>
+    public enum ClusterBy { Box, Mask }
+
     /// <summary>Every knob of a fusion run. Defaults are ensemble-boxes' defaults.</summary>
     public sealed class FusionOptions
     {
@@ -28,6 +31,8 @@ namespace BoxFusion.Fusion
         public int MinVotes { get; set; } = 1;
         /// <summary>WBF and NMW masks: a pixel is in the fused mask when the weights of the members covering it reach this share of all members' weights.</summary>
         public double MaskThreshold { get; set; } = 0.5;
+        /// <summary>Mask: detections that both carry masks are compared by mask IoU (others still by box IoU).</summary>
+        public ClusterBy ClusterBy { get; set; } = ClusterBy.Box;
         /// <summary>Threads for fusing images in parallel; 0 or less means all cores.</summary>
         public int MaxDegreeOfParallelism { get; set; }
 

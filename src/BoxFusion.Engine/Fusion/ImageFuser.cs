@@ -15,6 +15,7 @@ namespace BoxFusion.Fusion
             BoxPreparation.Prepare(entries, context, width, height, s);
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
+            MaskClustering.Prepare(s, entries, context);
             bool agnostic = o.ClassAgnostic;
             BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
@@ -32,7 +33,9 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            return Describe(imageId, entries, context, s);
+            var result = Describe(imageId, entries, context, s);
+            s.Entries = null; // the scratch outlives the image
+            return result;
         }
 
         private static Detection[] Describe(object imageId, IReadOnlyList<EnsembleEntry> entries, FusionContext context, FusionScratch s)

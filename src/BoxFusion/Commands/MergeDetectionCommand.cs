@@ -81,6 +81,10 @@ namespace BoxFusion.Commands
         [ValidateRange(1e-9, 1.0)]
         public double MaskThreshold { get; set; } = 0.5;
 
+        /// <summary>Box: detections overlap by box IoU (ensemble-boxes). Mask: detections that both have masks overlap by mask IoU.</summary>
+        [Parameter]
+        public ClusterBy ClusterBy { get; set; } = ClusterBy.Box;
+
         /// <summary>Threads that fuse images; 0 uses every core.</summary>
         [Parameter]
         [ValidateRange(0, 1024)]
@@ -127,6 +131,8 @@ namespace BoxFusion.Commands
             FusionContext context = CreateContext();
             SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
             MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (ClusterBy == ClusterBy.Mask && ensemble.MaskCount == 0)
+                WriteWarning("-ClusterBy Mask: no detection has a mask, so detections are clustered by their boxes.");
             int above = Emit(context, widths, heights, unknown);
             if (above > 0 && !context.Options.AllowOverflow)
             {
@@ -194,6 +200,7 @@ namespace BoxFusion.Commands
                 MaxDetectionsPerImage = MaxDetectionsPerImage,
                 MaxDegreeOfParallelism = ThrottleLimit,
                 MaskThreshold = MaskThreshold,
+                ClusterBy = ClusterBy,
             };
             try
             {

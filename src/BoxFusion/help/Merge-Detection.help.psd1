@@ -124,6 +124,14 @@ Detections of an image it does not list are reported (one error ImageNotInImageI
             Default     = '0.5'
             AcceptedValues = 'above 0, at most 1'
         }
+        ClusterBy             = @{
+            Description = @'
+Box (default) decides which detections cluster (or, for NMS and SoftNMS, suppress each other) by the IoU of their boxes, as ensemble-boxes does. Mask uses the IoU of their masks when both have one: a detection is compared with the mask of its cluster's first (best) detection, and pairs where either has no mask fall back to their boxes. Boxes, scores and fused masks are then computed exactly as with Box; only who joins whom changes.
+
+Mask helps where different objects of one class have overlapping boxes but separate pixels: people in a crowd, one behind another, thin diagonal objects (poles, bats, skis) whose boxes overlap a lot while their masks hardly touch. There box IoU merges different objects into one, and mask IoU keeps them apart. It costs a run-length IoU per comparison, so fusion is slower. -IouThreshold then applies to mask IoU.
+'@
+            Default     = 'Box'
+        }
         ThrottleLimit         = @{
             Description = 'The number of threads that fuse images in parallel. The output is the same, byte for byte, whatever the value.'
             Default     = 'The number of processor cores'
