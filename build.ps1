@@ -8,7 +8,7 @@
                (out/repository is a local PSResourceGet repository: register it to install from it).
     Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample.
-    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
+    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one).
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -170,6 +170,9 @@ function Invoke-Benchmark {
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Benchmark.ps1') @arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Evaluation.ps1') -ModulePath $moduleDir -Images $Images
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    # Masks: the issue's synthetic segm ensemble (1000 images x 3 models), whatever -Images is.
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Masks.ps1') -ModulePath $moduleDir -Images 1000
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -89,6 +89,8 @@ Describe 'The demo' {
         Test-Path (Join-Path $out 'submission.json') | Should -BeTrue
         Test-Path (Join-Path $out 'submission.zip') | Should -BeTrue
         foreach ($row in 'yolox', 'cascade', 'detr', 'WBF', 'NMS', 'SoftNMS', 'NMW') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        foreach ($row in 'maskrcnn', 'cascade-mask', 'mask2former') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        Test-Path (Join-Path $out 'segm-submission.json') | Should -BeTrue
         Remove-Item $out -Recurse -Force
     }
 }

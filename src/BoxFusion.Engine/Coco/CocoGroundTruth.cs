@@ -95,6 +95,15 @@ namespace BoxFusion.Coco
         /// <summary>Like <see cref="Load(string)"/>, stopping with OperationCanceledException soon after <paramref name="cancel"/> is cancelled.</summary>
         public static CocoGroundTruth Load(string path, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: false, cancel: cancel);
 
+        /// <summary>Like <see cref="Load(string)"/>; with <paramref name="masks"/>, also reads each annotation's segmentation (for mask evaluation).</summary>
+        public static CocoGroundTruth Load(string path, bool masks) => CocoGroundTruthReader.Read(path, imagesOnly: false, masks: masks);
+
+        /// <summary>Like <see cref="Load(string, bool)"/>, stopping with OperationCanceledException soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth Load(string path, bool masks, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: false, masks: masks, cancel: cancel);
+
+        /// <summary>Whether the annotations' segmentations were read (<see cref="CocoAnnotation.Mask"/>).</summary>
+        public bool HasMasks { get; internal set; }
+
         /// <summary>Like <see cref="Load(string)"/>, but skips the annotations (for image sizes only).</summary>
         public static CocoGroundTruth LoadImagesOnly(string path) => CocoGroundTruthReader.Read(path, imagesOnly: true);
 

@@ -9,7 +9,7 @@ using BoxFusion.Json;
 namespace BoxFusion.Coco
 {
     /// <summary>Streams a COCO ground-truth file into a <see cref="CocoGroundTruth"/>.</summary>
-    internal static class CocoGroundTruthReader
+    internal static partial class CocoGroundTruthReader
     {
         private const string Images = "images", Annotations = "annotations", Categories = "categories";
 
@@ -19,17 +19,21 @@ namespace BoxFusion.Coco
             public string Path;
             public string Section;
             public int Index;
+            /// <summary>Read the annotations' segmentations (for mask evaluation); otherwise they are skipped.</summary>
+            public bool Masks;
+            public SegmentationBuilder Segmentation;
         }
 
         /// <param name="bufferSize">0 for the default; tests use tiny buffers to exercise the refills.</param>
+        /// <param name="masks">Also read each annotation's segmentation (polygons or RLE) into <see cref="CocoAnnotation.Mask"/>.</param>
         /// <param name="cancel">Stops the read (OperationCanceledException) at the next refill of the buffer.</param>
-        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0, CancellationToken cancel = default)
+        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0, bool masks = false, CancellationToken cancel = default)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var images = new List<CocoImage>();
             var annotations = new List<CocoAnnotation>();
             var categories = new List<CocoCategory>();
-            var ctx = new Context { Path = path, Index = -1 };
+            var ctx = new Context { Path = path, Index = -1, Masks = masks && !imagesOnly, Segmentation = masks ? new SegmentationBuilder() : null };
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
                 Stream stream = cancel.CanBeCanceled ? new CancellableReadStream(file, cancel) : (Stream)file;
@@ -94,7 +98,7 @@ namespace BoxFusion.Coco
                         path, pos, ctx.Index, ctx.Section, ex);
                 }
             }
-            return new CocoGroundTruth(images, annotations, categories, path);
+            return new CocoGroundTruth(images, annotations, categories, path) { HasMasks = ctx.Masks };
         }
 
         private static void ReadArray(ref JsonStreamReader json, ref Context ctx, string section,
@@ -234,6 +238,7 @@ namespace BoxFusion.Coco
                 else if (json.ValueTextEquals("area"u8)) { Next(ref json, ref ctx); ann.Area = ReadNumber(ref json, ref ctx, "area"); hasArea = true; }
                 else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.CrowdValue = ReadCrowd(ref json, ref ctx); }
                 else if (json.ValueTextEquals("ignore"u8)) { Next(ref json, ref ctx); ann.Ignore = ReadFlag(ref json, ref ctx, "ignore"); }
+                else if (ctx.Masks && json.ValueTextEquals("segmentation"u8)) { Next(ref json, ref ctx); ReadSegmentation(ref json, ref ctx, ann); }
                 else json.Skip();
             }
             if (!hasImage) throw Fail(ref ctx, start, "the annotation has no 'image_id'.");

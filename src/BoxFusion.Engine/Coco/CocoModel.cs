@@ -109,6 +109,21 @@ namespace BoxFusion.Coco
         /// <summary>The file's optional <c>ignore</c> field.</summary>
         public bool Ignore { get; set; }
 
+        /// <summary>The segmentation (polygons, or RLE for crowd regions), when the file was loaded with masks; else null.</summary>
+        public Mask Mask
+        {
+            get => mask;
+            set { mask = value; Rasterized = null; }
+        }
+
+        private Mask mask;
+
+        /// <summary>Why the file's segmentation could not be read (reported when masks are evaluated); null when fine.</summary>
+        public MaskFormatException MaskError { get; set; }
+
+        /// <summary>The mask rasterised for its image, cached by the evaluator.</summary>
+        internal Mask Rasterized { get; set; }
+
         public override string ToString() => string.Format(
             System.Globalization.CultureInfo.InvariantCulture,
             "ann {0} image {1} cat {2} [{3}, {4}, {5}, {6}]{7}",

@@ -7,7 +7,7 @@ using BoxFusion.Coco;
 namespace BoxFusion.Evaluation
 {
     /// <summary>
-    /// A port of pycocotools' COCOeval for iouType 'bbox' (loadRes, evaluate, accumulate, summarize),
+    /// A port of pycocotools' COCOeval for iouType 'bbox' and 'segm' (loadRes, evaluate, accumulate, summarize),
     /// reproducing its arithmetic and orderings so the 12 stats agree to the last bits.
     /// </summary>
     public static class CocoEvaluator
@@ -36,6 +36,7 @@ namespace BoxFusion.Evaluation
                 MaxDetLast = maxDets[maxDets.Length - 1],
                 HonorIgnoreField = options.HonorIgnoreField,
                 Dets = detections,
+                Segm = options.IouType == IouType.Segm,
             };
             run.T = run.IouThrs.Length;
             run.R = run.RecThrs.Length;
@@ -65,6 +66,7 @@ namespace BoxFusion.Evaluation
 
             ResolveDetections(run, gt, imageIndex, catIndex, cancel);
             ResolveGroundTruth(run, gt, imageIndex, catIndex);
+            var maskCounts = MaskEvaluation.Prepare(run, gt, images, parallel);
             cancel.ThrowIfCancellationRequested();
 
             ImageEvaluation.Run(run, parallel);
@@ -88,7 +90,14 @@ namespace BoxFusion.Evaluation
             {
                 Accumulation.Release(run);
             }
-            return new CocoStats(stats, perCategory, run.I, detections.Count, maxDets);
+            var result = new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { IouType = options.IouType };
+            if (maskCounts != null)
+            {
+                result.DetectionsWithoutMask = maskCounts.WithoutMask;
+                result.MaskSizeMismatches = maskCounts.SizeMismatches;
+                result.FirstMaskSizeMismatch = maskCounts.FirstSizeMismatch;
+            }
+            return result;
         }
 
         /// <summary>sorted() of the image ids: numbers in order, then strings in ordinal order.</summary>
@@ -110,6 +119,9 @@ namespace BoxFusion.Evaluation
             run.DetK = new int[n];
             run.DetScore = new double[n];
             run.DetBox = new double[4 * n];
+            run.DetArea = new double[n];
+            // loadRes: results whose first record has no bbox are sized by their masks' areas, else by box area.
+            bool areaFromMask = n > 0 && dets[0] != null && dets[0].BoxFromMask;
             // category id -> index by array for the usual small ids; the dictionary for the rest
             int maxSmall = -1;
             foreach (int id in catIndex.Keys)
@@ -140,6 +152,7 @@ namespace BoxFusion.Evaluation
                 run.DetBox[4 * j + 1] = d.Y;
                 run.DetBox[4 * j + 2] = d.Width;
                 run.DetBox[4 * j + 3] = d.Height;
+                run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
                 int c = d.CategoryId, k;
                 if (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k))
                 {
@@ -149,6 +162,7 @@ namespace BoxFusion.Evaluation
                 else run.DetK[j] = -1;
             }
             run.ImageDtStart = Prefix(counts);
+            run.DetImage = detImage;
             run.DtByImage = new int[run.ImageDtStart[run.I]];
             var fill = (int[])run.ImageDtStart.Clone();
             for (int j = 0; j < n; j++)

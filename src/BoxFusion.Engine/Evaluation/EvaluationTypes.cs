@@ -3,9 +3,19 @@ using System.Collections.Generic;
 
 namespace BoxFusion.Evaluation
 {
+    /// <summary>What is compared with the ground truth: boxes, or instance masks (pycocotools' iouType).</summary>
+    public enum IouType
+    {
+        Bbox,
+        Segm,
+    }
+
     /// <summary>Settings for <see cref="CocoEvaluator.Evaluate"/>.</summary>
     public sealed class EvaluationOptions
     {
+        /// <summary>Bbox (default) or Segm: masks, which needs a ground truth loaded with masks.</summary>
+        public IouType IouType { get; set; } = IouType.Bbox;
+
         /// <summary>
         /// pycocotools' <c>maxDets</c> (sorted before use, as pycocotools does). At least 3 values:
         /// AR uses the first three, the AP figures use the third, and stats[0] (AP) uses 100 like
@@ -97,6 +107,26 @@ namespace BoxFusion.Evaluation
 
         /// <summary>The (sorted) max-detections values used.</summary>
         public ValueList<int> MaxDetections { get; }
+
+        /// <summary>Bbox or Segm.</summary>
+        public IouType IouType { get; internal set; }
+
+        /// <summary>Segm: detections without a mask, scored with their box as the mask (as pycocotools does).</summary>
+        public int DetectionsWithoutMask { get; internal set; }
+
+        /// <summary>Segm: detections whose mask size differs from their image's; they match nothing (pycocotools' IoU -1).</summary>
+        public int MaskSizeMismatches { get; internal set; }
+
+        /// <summary>Segm: the first detection (position in the list) counted in <see cref="MaskSizeMismatches"/>, or -1.</summary>
+        public int FirstMaskSizeMismatch { get; internal set; } = -1;
+
+        internal void CopyMaskCounts(CocoStats from)
+        {
+            IouType = from.IouType;
+            DetectionsWithoutMask = from.DetectionsWithoutMask;
+            MaskSizeMismatches = from.MaskSizeMismatches;
+            FirstMaskSizeMismatch = from.FirstMaskSizeMismatch;
+        }
 
         public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "AP {0:0.000} AP50 {1:0.000} AP75 {2:0.000} APs {3:0.000} APm {4:0.000} APl {5:0.000} AR1 {6:0.000} AR10 {7:0.000} AR100 {8:0.000} ARs {9:0.000} ARm {10:0.000} ARl {11:0.000}",

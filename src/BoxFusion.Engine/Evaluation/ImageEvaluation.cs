@@ -26,6 +26,7 @@ namespace BoxFusion.Evaluation
             public bool[] Gtm = new bool[2560];     // (a * T + t) * G + g: GT g is matched at threshold t in area range a
             public int[] CandG = new int[64], Ordered = new int[64], ByX = new int[64];
             public double[] CandV = new double[64], SortedX = new double[64];
+            public double[] Ious = new double[256];   // segm only: [d * G + g]
 
             public void EnsureDt(int d)
             {
@@ -113,7 +114,7 @@ namespace BoxFusion.Evaluation
                     run.CellK[c] = k;
                     run.CellSlotStart[c] = slot;
                     run.CellD[c] = D;
-                    EvaluateCell(run, s, c, slot, dStart, D, gStart, g - gStart, parallel.CancellationToken);
+                    EvaluateCell(run, s, i, c, slot, dStart, D, gStart, g - gStart, parallel.CancellationToken);
                     c++;
                     slot += D;
                 }
@@ -147,7 +148,7 @@ namespace BoxFusion.Evaluation
         /// overlaps enough. That keeps the work near D x (few) instead of D x G x thresholds, and needs no D x G IoU matrix
         /// (50,000 x 50,000 would not fit in memory).
         /// </remarks>
-        private static void EvaluateCell(EvaluationRun run, Scratch s, int cell, int slot, int dStart, int D, int gStart, int G, CancellationToken cancel)
+        private static void EvaluateCell(EvaluationRun run, Scratch s, int image, int cell, int slot, int dStart, int D, int gStart, int G, CancellationToken cancel)
         {
             int T = run.T, A = run.A;
             s.EnsureDt(D);
@@ -157,7 +158,7 @@ namespace BoxFusion.Evaluation
                 int j = run.DtByImage[dStart + d];
                 var box = run.DetBox;
                 s.DX[d] = box[4 * j]; s.DY[d] = box[4 * j + 1]; s.DW[d] = box[4 * j + 2]; s.DH[d] = box[4 * j + 3];
-                s.DArea[d] = s.DW[d] * s.DH[d];   // loadRes: area = bb[2] * bb[3]
+                s.DArea[d] = run.DetArea[j];   // loadRes: bb[2] * bb[3], or the mask's area for results without boxes
                 run.SlotScore[slot + d] = run.DetScore[j];
                 run.SlotRank[slot + d] = d;
             }
@@ -171,6 +172,11 @@ namespace BoxFusion.Evaluation
                 s.GIgnore[g] = ann.IsIgnoredAsCrowd || (run.HonorIgnoreField && ann.Ignore);
                 s.GId[g] = ann.Id;
             }
+            // Masks: maskUtils.iou of every (detection, GT) pair up front, laid out [d, g] with g in file order; the
+            // matcher then takes its candidates from that matrix instead of from the boxes.
+            bool segm = D > 0 && G > 0 && run.Segm;
+            if (segm) MaskEvaluation.CellIous(run, s.Ious.Length < D * G ? (s.Ious = new double[Math.Max(D * G, s.Ious.Length * 2)]) : s.Ious,
+                image, dStart, D, gStart, G);
             // Per area range: which GTs are ignored (gt sorted ignore-last: np.argsort(_ignore, kind='mergesort')).
             for (int a = 0; a < A; a++)
             {
@@ -196,11 +202,12 @@ namespace BoxFusion.Evaluation
                 double lowest = double.PositiveInfinity;
                 for (int t = 0; t < T; t++) lowest = Math.Min(lowest, Math.Min(run.IouThrs[t], 1 - 1e-10));
                 double widest = 0;
-                bool sweep = lowest > 0 && (long)D * G >= SweepMinimumPairs && SortByX(s, G, out widest);
+                bool sweep = !segm && lowest > 0 && (long)D * G >= SweepMinimumPairs && SortByX(s, G, out widest);
                 for (int d = 0; d < D; d++)
                 {
                     if ((d & 63) == 63) cancel.ThrowIfCancellationRequested();   // a crowded cell can take long: Ctrl+C stops it
-                    int count = sweep && !double.IsNaN(s.DX[d] + s.DW[d]) ? SweepCandidates(s, d, G, lowest, widest) : Candidates(s, d, 0, G, lowest, 0);
+                    int count = segm ? MatrixCandidates(s, d, G, lowest)
+                        : sweep && !double.IsNaN(s.DX[d] + s.DW[d]) ? SweepCandidates(s, d, G, lowest, widest) : Candidates(s, d, 0, G, lowest, 0);
                     if (count > 0) Match(run, s, slot, d, G, count);
                 }
             }
@@ -238,6 +245,21 @@ namespace BoxFusion.Evaluation
                     s.CandV[count] = value;
                     count++;
                 }
+            }
+            return count;
+        }
+
+        /// <summary>Like <see cref="Candidates"/>, from the precomputed IoU matrix (mask IoU).</summary>
+        private static int MatrixCandidates(Scratch s, int d, int G, double lowest)
+        {
+            int count = 0, row = d * G;
+            for (int g = 0; g < G; g++)
+            {
+                double value = s.Ious[row + g];
+                if (value < lowest) continue;
+                s.CandG[count] = g;
+                s.CandV[count] = value;
+                count++;
             }
             return count;
         }

@@ -15,6 +15,7 @@ namespace BoxFusion.Fusion
             BoxPreparation.Prepare(entries, context, width, height, s);
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
+            MaskClustering.Prepare(s, entries, context);
             bool agnostic = o.ClassAgnostic;
             BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
@@ -32,10 +33,12 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            return Describe(imageId, context, s);
+            var result = Describe(imageId, entries, context, s);
+            s.Entries = null; // the scratch outlives the image
+            return result;
         }
 
-        private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
+        private static Detection[] Describe(object imageId, IReadOnlyList<EnsembleEntry> entries, FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             int n = s.FusedCount;
@@ -62,6 +65,7 @@ namespace BoxFusion.Fusion
                     SourceModels = sources,
                 };
                 detection.SetImageIdUnchecked(imageId);
+                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, entries, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
                 {

@@ -76,6 +76,15 @@ namespace BoxFusion.Commands
         [Parameter]
         public VotingRule Voting { get; set; }
 
+        /// <summary>WBF and NMW masks: a pixel is in the fused mask when the weights of the members covering it reach this share of the cluster's weight.</summary>
+        [Parameter]
+        [ValidateRange(1e-9, 1.0)]
+        public double MaskThreshold { get; set; } = 0.5;
+
+        /// <summary>Box: detections overlap by box IoU (ensemble-boxes). Mask: detections that both have masks overlap by mask IoU.</summary>
+        [Parameter]
+        public ClusterBy ClusterBy { get; set; } = ClusterBy.Box;
+
         /// <summary>Threads that fuse images; 0 uses every core.</summary>
         [Parameter]
         [ValidateRange(0, 1024)]
@@ -106,6 +115,7 @@ namespace BoxFusion.Commands
             if (!soft && bound.ContainsKey(nameof(SoftNmsFunction))) unused.Add("-SoftNmsFunction");
             if (!soft && bound.ContainsKey(nameof(Sigma))) unused.Add("-Sigma");
             if (!soft && bound.ContainsKey(nameof(ScoreThreshold))) unused.Add("-ScoreThreshold");
+            if (!wbf && !nmw && bound.ContainsKey(nameof(MaskThreshold))) unused.Add("-MaskThreshold");
             if (unused.Count > 0)
             {
                 WriteWarning(string.Join(", ", unused) + " do" + (unused.Count == 1 ? "es" : "") + " not apply to -Method " + Method + " and " + (unused.Count == 1 ? "is" : "are") + " ignored.");
@@ -119,6 +129,9 @@ namespace BoxFusion.Commands
             if (ensemble.ImageCount == 0) return;
             FusionContext context = CreateContext();
             SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
+            MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (ClusterBy == ClusterBy.Mask && ensemble.MaskCount == 0)
+                WriteWarning("-ClusterBy Mask: no detection has a mask, so detections are clustered by their boxes.");
             int above = Emit(context, widths, heights, unknown);
             if (above > 0 && !context.Options.AllowOverflow)
             {
@@ -185,6 +198,8 @@ namespace BoxFusion.Commands
                 ClassAgnostic = ClassAgnostic.IsPresent,
                 MaxDetectionsPerImage = MaxDetectionsPerImage,
                 MaxDegreeOfParallelism = ThrottleLimit,
+                MaskThreshold = MaskThreshold,
+                ClusterBy = ClusterBy,
             };
             try
             {

@@ -59,6 +59,16 @@ namespace BoxFusion.Commands
         [Parameter]
         public CocoMetric Metric { get; set; } = CocoMetric.AP;
 
+        /// <summary>Bbox ranks by box mAP; Segm by mask mAP (and searches -MaskThreshold).</summary>
+        [Parameter]
+        public IouType IouType { get; set; } = IouType.Bbox;
+
+        /// <summary>Mask vote thresholds tried for WBF and NMW with -IouType Segm.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(1e-9, 1.0)]
+        public double[] MaskThreshold { get; set; }
+
         [Parameter]
         [ValidateRange(1, 20)]
         public int Folds { get; set; } = 1;
@@ -117,9 +127,11 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            bool segm = IouType == IouType.Segm;
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
             if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
+            PrepareMasks(info, segm);
             if (Folds > gt.Images.Count)
             {
                 ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, gt)));
@@ -158,7 +170,14 @@ namespace BoxFusion.Commands
                     cancel.Cancel();
                 }
             }
-            work.GetAwaiter().GetResult();
+            try
+            {
+                work.GetAwaiter().GetResult();
+            }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
+            }
             // Ranked here, after the worker ended, so that these ranks are the last ones set.
             var ranked = search.Ranked();
             SessionState.PSVariable.Set(TrialsVariable, ranked.ToArray());
@@ -176,6 +195,7 @@ namespace BoxFusion.Commands
             var space = new SearchSpace
             {
                 Metric = Metric,
+                IouType = IouType,
                 Folds = Folds,
                 MaxTrials = MaxTrials,
                 TimeBudget = TimeBudget,
@@ -196,6 +216,7 @@ namespace BoxFusion.Commands
             if (SkipBoxThreshold != null) space.SkipBoxThresholds = SkipBoxThreshold.Distinct().ToArray();
             if (ConfidenceType != null) space.ConfidenceTypes = ConfidenceType.Distinct().ToArray();
             if (WeightValues != null) space.WeightValues = WeightValues.Distinct().ToArray();
+            if (MaskThreshold != null) space.MaskThresholds = MaskThreshold.Distinct().ToArray();
             try
             {
                 return new FusionSearch(ensemble, gt, info, space);
@@ -210,6 +231,29 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message, e));
                 return null;
             }
+        }
+
+        /// <summary>Masks checked and sized as Merge-Detection does; with -IouType Segm, box-only input is pointed out.</summary>
+        private void PrepareMasks(Coco.CocoGroundTruth info, bool segm)
+        {
+            double[] widths = null, heights = null;
+            if (info != null)
+            {
+                int n = ensemble.ImageCount;
+                widths = new double[n];
+                heights = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    bool known = info.TryFindImage(ensemble.ImageIds[i], out var image);
+                    widths[i] = known ? image.Width : double.NaN;
+                    heights[i] = known ? image.Height : double.NaN;
+                }
+            }
+            MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (segm && ensemble.MaskCount == 0)
+                WriteWarning("-IouType Segm: no detection has a mask, so every detection is scored with its box as the mask.");
+            else if (!segm && ensemble.MaskCount > 0 && MyInvocation.BoundParameters.ContainsKey(nameof(MaskThreshold)))
+                WriteWarning("-MaskThreshold is searched only with -IouType Segm; it is ignored.");
         }
 
         private int lastPercent;

@@ -84,7 +84,17 @@ namespace BoxFusion.Commands
             var reader = new FieldReader(values, checkRules);
             var detection = reader.Build(defaultModel);
             problem = reader.Problem;
+            // An instance mask travels with its detection's other columns (a masked detection through Select-Object).
+            if (detection != null && MaskOf(source) is Mask mask) detection.Mask = mask;
             return problem == null ? detection : null;
+        }
+
+        private static Mask MaskOf(object source)
+        {
+            if (source == null) return null;
+            var pso = source as PSObject;
+            object value = (pso?.BaseObject ?? source) is IDictionary dictionary ? dictionary["Mask"] : (pso ?? PSObject.AsPSObject(source)).Properties["Mask"]?.Value;
+            return Unwrap(value) as Mask;
         }
 
         private static IEnumerable<(string Column, object Value)> Properties(object source)

@@ -16,12 +16,13 @@ namespace BoxFusion.Commands
     internal static class ImageInfoSource
     {
         /// <param name="needsAnnotations">The caller scores against the boxes (-GroundTruth): only a file or a loaded ground truth will do.</param>
-        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false)
+        /// <param name="masks">Also read the annotations' segmentations (mask evaluation).</param>
+        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false, bool masks = false)
         {
             if (value is PSObject ps && !(ps.BaseObject is PSCustomObject)) value = ps.BaseObject;
             if (value is CocoGroundTruth gt) return gt;
-            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly);
-            if (value is string path) return Load(cmdlet, path, parameter, imagesOnly);
+            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly, masks);
+            if (value is string path) return Load(cmdlet, path, parameter, imagesOnly, masks);
             if (needsAnnotations)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
@@ -30,12 +31,12 @@ namespace BoxFusion.Commands
             return ImageRecords.Convert(cmdlet, value, parameter);
         }
 
-        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly)
+        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly, bool masks)
         {
             path = PathResolver.ResolveInputFile(cmdlet, path, parameter);
             try
             {
-                return LoadStoppably(cmdlet, path, imagesOnly);
+                return LoadStoppably(cmdlet, path, imagesOnly, masks);
             }
             catch (CocoFormatException e)
             {
@@ -56,11 +57,11 @@ namespace BoxFusion.Commands
         /// Reads the file on a worker while this (the pipeline) thread watches for Ctrl+C, which PowerShell only
         /// signals through <see cref="Cmdlet.Stopping"/>: a large ground truth then stops within one buffer refill.
         /// </summary>
-        private static CocoGroundTruth LoadStoppably(PSCmdlet cmdlet, string path, bool imagesOnly)
+        private static CocoGroundTruth LoadStoppably(PSCmdlet cmdlet, string path, bool imagesOnly, bool masks)
         {
             using (var cancel = new CancellationTokenSource())
             {
-                var work = Task.Run(() => imagesOnly ? CocoGroundTruth.LoadImagesOnly(path, cancel.Token) : CocoGroundTruth.Load(path, cancel.Token));
+                var work = Task.Run(() => imagesOnly ? CocoGroundTruth.LoadImagesOnly(path, cancel.Token) : CocoGroundTruth.Load(path, masks, cancel.Token));
                 while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(100))
                 {
                     if (!cmdlet.Stopping) continue;

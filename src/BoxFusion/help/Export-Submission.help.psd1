@@ -7,6 +7,8 @@ Export-Submission writes the detections it receives as a COCO results list, one 
 
 With -ImageInfo (the ground truth's annotations file), each image id becomes the id the file gives that image: file-name ids such as "7.jpg" are written as the integer ids COCO-style servers read (pycocotools, the VIPriors toolkit). Names match as everywhere in BoxFusion: exactly a file_name, else the file name without folder or extension when only one image has it. An id that names no image (ImageNotInImageInfo) or several (AmbiguousImageId) stops the export, and nothing is written.
 
+A detection with a mask also gets its "segmentation", as compressed RLE {"size": [height, width], "counts": "..."} (pycocotools' string encoding, the COCO segm results format that mmdetection and detectron2 write), beside its bbox; reading the file back gives the same masks, bit for bit. Polygon masks not yet rasterised are written as the polygons they were.
+
 A path ending in .zip, or -Zip, writes a zip archive holding only submission.json (or -EntryName), as challenge servers such as CodaLab expect.
 
 The file is written under a temporary name beside the target and moved into place only when complete, so a failure or Ctrl+C midway (a full disk too) leaves an earlier file as it was and no temporary file behind. An existing file is replaced only with -Force, and that holds at the moment of writing: a file that appears at the path while the submission is written is left as it is (FileExists), however long the pipeline ran.

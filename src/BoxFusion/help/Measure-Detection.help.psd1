@@ -1,9 +1,11 @@
 # Help for Measure-Detection. Turned into MAML by New-MamlHelp.ps1; see that script for the format.
 @{
-    Synopsis    = 'Scores detections with COCO bounding-box mAP against a ground truth, exactly as pycocotools does.'
+    Synopsis    = 'Scores detections with COCO mAP (boxes, or instance masks with -IouType Segm) against a ground truth, exactly as pycocotools does.'
 
     Description = @'
 Measure-Detection evaluates detections against a COCO annotations file the way pycocotools' COCOeval does (iouType 'bbox'), and returns the 12 summary numbers of COCOeval.summarize(): AP (mAP at IoU .50:.95), AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium and ARLarge. The values equal pycocotools' to within 1e-12, crowd annotations and all.
+
+With -IouType Segm the instance masks are compared instead of the boxes (pycocotools' iouType 'segm'): the ground truth's polygons are rasterised exactly as pycocotools' frPyObjects does, crowd regions are read as run lengths, and a detection overlapping a crowd region is scored by intersection over the detection's area. A detection without a mask is scored with its box as the mask, as pycocotools does for box results (a warning says how many). A mask whose size differs from its image's matches nothing (error MaskSizeMismatch, with the count). As in pycocotools, the size ranges (small, medium, large) measure detections by their box area, or by their mask area when the results have no boxes.
 
 By default all the input is scored together, as one result named '(all)'; when the input holds several models, a warning says so and suggests -GroupBy Model. With -GroupBy Model, each model is scored on its own, in the order models first appear: pipe in the output of Import-Detection to compare the models, or of several Merge-Detection runs (fused detections carry the method name as their model) to compare methods.
 
@@ -46,8 +48,8 @@ Give the file itself: an object made from it (Get-Content | ConvertFrom-Json) ke
             Default     = 'False'
         }
         IouType       = @{
-            Description = 'The kind of overlap to evaluate, as pycocotools'' iouType. Only bbox: detections are boxes.'
-            Default     = 'bbox'
+            Description = 'The kind of overlap to evaluate, as pycocotools'' iouType: Bbox compares boxes; Segm compares instance masks (Detection.Mask, read from the results'' segmentation) with the ground truth''s segmentations, which are then read from the annotations file.'
+            Default     = 'Bbox'
         }
         MaxDetections = @{
             Description = @'
@@ -71,7 +73,7 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
     Notes       = @'
 AP is the COCO mAP@[.50:.95], the number challenge leaderboards rank by; "AP 0.368" is pycocotools' "Average Precision (AP) @[ IoU=0.50:0.95 | area= all | maxDets=100 ] = 0.368".
 
-Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, InvalidDetection (a piped detection with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device), NotAFileSystemPath, and with -Path the file errors of Import-Detection.
+Measure-Detection keeps the input until it ends, like Merge-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, InvalidDetection (a piped detection with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device), NotAFileSystemPath, and with -Path the file errors of Import-Detection. With -IouType Segm: MaskSizeMismatch, and GroundTruthMask<Problem> for an annotation without a usable mask (GroundTruthMaskMissing, GroundTruthMaskSizeMismatch, GroundTruthMaskPolygonOddCoordinates, GroundTruthMaskPolygonTooFewPoints, GroundTruthMaskCountsMismatch, GroundTruthMaskBadString, GroundTruthMaskBadSize), naming it by its position and id.
 
 Ground truth that pycocotools reads in its own way is read the same way: annotations that share an id are each evaluated as the last annotation of that id (with a warning), and an iscrowd value that is not 0 or 1 ignores the annotation when it is non-zero but makes it a crowd region only when its integer part is non-zero (0.5: ignored, yet matched like an ordinary box); an iscrowd whose integer part is outside 0 to 255 is an error (GroundTruthInvalid).
 
@@ -102,6 +104,13 @@ $categories = Measure-Detection -GroundTruth instances_val2017.json -Path bbox.j
 $categories | Sort-Object AP | Select-Object -First 5
 '@
             Remarks = 'Reads bbox.json directly and writes one row per category: its id and name from the ground truth, AP, AP50 and ground-truth count. Sorting by AP puts the weakest categories first; Export-Csv saves the table.'
+        }
+        @{
+            Title   = 'Score instance masks'
+            Code    = @'
+Measure-Detection -IouType Segm -GroundTruth instances_val2017.json -Path results.segm.json
+'@
+            Remarks = 'Reads the masks of an mmdetection or detectron2 segm results file and scores them as pycocotools'' COCOeval with iouType ''segm'' does.'
         }
         @{
             Title   = 'Compare fusion methods in one table'
