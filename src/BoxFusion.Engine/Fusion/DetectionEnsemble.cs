@@ -104,8 +104,6 @@ namespace BoxFusion.Fusion
             return lastImage;
         }
 
-        public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
-
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)
         {

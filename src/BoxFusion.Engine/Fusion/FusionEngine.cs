@@ -61,12 +61,5 @@ namespace BoxFusion.Fusion
                 return scratch;
             }, _ => { });
         }
-
-        /// <summary>Fuses a single image's boxes (already in model order) without any threads.</summary>
-        public static Detection[] FuseImage(object imageId, IReadOnlyList<EnsembleEntry> entries,
-            FusionContext context, double width = double.NaN, double height = double.NaN)
-        {
-            return ImageFuser.Fuse(imageId, entries, width, height, context, new FusionScratch());
-        }
     }
 }

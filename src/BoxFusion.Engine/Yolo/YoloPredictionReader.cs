@@ -54,7 +54,7 @@ namespace BoxFusion.Yolo
                     string bad = null;
                     for (int i = 0; i < 6 && bad == null; i++)
                     {
-                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || double.IsNaN(parts[i]) || double.IsInfinity(parts[i]))
+                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || !Numbers.IsFinite(parts[i]))
                             bad = "value '" + tokens[i] + "' is not a finite number";
                     }
                     if (bad == null && (parts[0] < 0 || parts[0] != Math.Floor(parts[0]))) bad = "class '" + tokens[0] + "' is not a class index";
