@@ -19,7 +19,6 @@ namespace BoxFusion.Commands
         private const string AllName = "(all)";
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
         private string lastModel;
@@ -104,7 +103,7 @@ namespace BoxFusion.Commands
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
         private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
         {
-            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, cancel.Token));
+            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, Cancellation.Token));
             try
             {
                 return work.GetAwaiter().GetResult();
@@ -125,12 +124,6 @@ namespace BoxFusion.Commands
             {
                 throw new PipelineStoppedException();
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 

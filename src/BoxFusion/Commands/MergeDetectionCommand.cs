@@ -18,7 +18,6 @@ namespace BoxFusion.Commands
     public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter]
         public FusionMethod Method { get; set; } = FusionMethod.WBF;
@@ -140,7 +139,7 @@ namespace BoxFusion.Commands
             string activity = "Merging detections (" + Method + ")";
             try
             {
-                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, cancel.Token, done))
+                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, Cancellation.Token, done))
                 {
                     if (unknown == null || !unknown[index])
                     {
@@ -256,12 +255,6 @@ namespace BoxFusion.Commands
                 image = null;
                 return false;
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }

@@ -22,7 +22,6 @@ namespace BoxFusion.Commands
     public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -136,7 +135,7 @@ namespace BoxFusion.Commands
             // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
             var completed = new ConcurrentQueue<FusionTrial>();
             search.TrialCompleted = completed.Enqueue;
-            var work = Task.Run(() => search.Run(cancel.Token));
+            var work = Task.Run(() => search.Run(Cancellation.Token));
             var finished = new List<FusionTrial>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             bool stopped = false;
@@ -155,7 +154,7 @@ namespace BoxFusion.Commands
                 {
                     // Ctrl+C: let the worker end its trial, so the variable below holds them all, ranked once more.
                     stopped = true;
-                    cancel.Cancel();
+                    Cancellation.Cancel();
                 }
             }
             work.GetAwaiter().GetResult();
@@ -250,12 +249,6 @@ namespace BoxFusion.Commands
                 top.ScoresAboveOne, Metric, inRange == null
                     ? " Include BoxAndModelAvg or AbsentModelAwareAvg in -ConfidenceType to find settings that keep them in [0, 1]."
                     : string.Format(CultureInfo.InvariantCulture, " The best trial that keeps them in [0, 1] is rank {0} ({1} {2:0.0000}).", inRange.Rank, Metric, inRange.Score)));
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }
