@@ -22,6 +22,7 @@ namespace BoxFusion.Commands
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
         private string lastModel;
+        private CocoGroundTruth groundTruth;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -46,6 +47,13 @@ namespace BoxFusion.Commands
         [ValidateCount(3, 3)]
         [ValidateRange(1, int.MaxValue)]
         public int[] MaxDetections { get; set; } = { 1, 10, 100 };
+
+        protected override void BeginProcessing()
+        {
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            base.BeginProcessing();
+        }
 
         protected override void Accept(Detection d)
         {
@@ -75,7 +83,7 @@ namespace BoxFusion.Commands
                     "The input holds {0} models ({1}{2}), scored together as one set. To score each model on its own, add -GroupBy Model; to score an ensemble, fuse them first with Merge-Detection.",
                     modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            var gt = groundTruth;
             if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };

@@ -18,6 +18,7 @@ namespace BoxFusion.Commands
     public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        private CocoGroundTruth imageInfo;
 
         [Parameter]
         public FusionMethod Method { get; set; } = FusionMethod.WBF;
@@ -86,6 +87,8 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
             WarnAboutUnusedOptions();
             // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
@@ -211,8 +214,8 @@ namespace BoxFusion.Commands
         {
             widths = heights = null;
             unknown = null;
-            if (ImageInfo == null) return;
-            var info = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
+            var info = imageInfo;
+            if (info == null) return;
             int n = ensemble.ImageCount;
             widths = new double[n];
             heights = new double[n];

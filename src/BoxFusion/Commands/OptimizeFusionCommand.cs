@@ -22,6 +22,7 @@ namespace BoxFusion.Commands
     public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        private CocoGroundTruth groundTruth, imageInfo;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -105,6 +106,9 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
         }
 
@@ -116,18 +120,16 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
-            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
-            var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
-            if (Folds > gt.Images.Count)
+            if (groundTruth.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
+            if (Folds > groundTruth.Images.Count)
             {
-                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, gt)));
+                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, groundTruth)));
             }
             if (MyInvocation.BoundParameters.ContainsKey(nameof(MinVotes)) && MinVotes > ensemble.Models.Count)
             {
                 WriteWarning(VotingRuleExtensions.UnreachableVotes(MinVotes, ensemble.Models, false, "every trial keeps nothing"));
             }
-            var search = CreateSearch(gt, info);
+            var search = CreateSearch(groundTruth, imageInfo);
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
                 ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
 
