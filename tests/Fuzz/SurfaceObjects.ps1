@@ -177,17 +177,21 @@ namespace BoxFusionFuzz
             return inputs;
         }
 
-        /// <summary>What New-Detection must make of one input: the detection, or null and why it is refused (Binding or InvalidDetection).</summary>
+        /// <summary>What New-Detection must make of one input: the detection, or null and why it is refused (InvalidNumber: text that is not an invariant number; InvalidDetection).</summary>
         private static BoxFusion.Detection ExpectDetection(object[] values, string model, out string refused)
         {
             refused = null;
+            // New-Detection reads the image id first, so an id that is neither an integer nor text is what it reports.
+            object givenId = values[0];
+            if (givenId is string idText && idText.Length > 0 && idText[0] != '0' && long.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out long idNumber)) givenId = idNumber;
+            if (NormalizeId(givenId) == null) { refused = "InvalidDetection"; return null; }
             var numbers = new double[7];
             for (int k = 1; k < 7; k++)
             {
                 object x = values[k];
                 if (x is string s)
                 {
-                    if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[k])) { refused = "Binding"; return null; }
+                    if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out numbers[k])) { refused = "InvalidNumber"; return null; }
                 }
                 else numbers[k] = Convert.ToDouble(x, CultureInfo.InvariantCulture);
             }

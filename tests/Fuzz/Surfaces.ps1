@@ -51,7 +51,7 @@ $script:BindingErrorIds = 'InputObjectNotBound', 'InputObjectMissingMandatory', 
 $script:SurfaceErrorIds = @{
     MeasureDetectionCommand = 'GroundTruthInvalid', 'GroundTruthNotFound', 'ImageNotInGroundTruth', 'InvalidDetection', 'DetectionWithoutImageId'
     MergeDetectionCommand   = 'ImageInfoInvalid', 'ImageNotInImageInfo', 'InvalidDetection', 'DetectionWithoutImageId'
-    NewDetectionCommand     = 'InvalidDetection', 'IncompleteBox'
+    NewDetectionCommand     = 'InvalidDetection', 'InvalidNumber', 'IncompleteBox'
 }
 
 # Problems with one error of a surface case: not ours (and not PowerShell's ordinary binding error), or an ErrorId we do not define.

@@ -116,7 +116,7 @@ namespace BoxFusion.Commands
             {
                 object target = ParameterSetName == InputSet ? (object)InputObject : ImageId;
                 WriteError(Errors.Create(problem.ErrorId, ErrorCategory.InvalidData, target, string.Format(CultureInfo.InvariantCulture,
-                    "Input {0}{1}: {2}.", record, detection?.ImageId == null ? "" : " (image " + ImageIds.Describe(detection.ImageId) + ")", problem.Message.TrimEnd('.'))));
+                    "Input {0}{1}: {2}.", record, (detection?.ImageId ?? problem.ImageId) == null ? "" : " (image " + ImageIds.Describe(detection?.ImageId ?? problem.ImageId) + ")", problem.Message.TrimEnd('.'))));
                 return;
             }
             if (detection.Score > 1 && scoresAboveOne++ == 0) firstScoreAboveOne = record;
