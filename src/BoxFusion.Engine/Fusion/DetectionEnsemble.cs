@@ -20,9 +20,11 @@ namespace BoxFusion.Fusion
             Model = model;
         }
 
+#pragma warning disable CA1051 // read-only fields of a small struct read in fusion's inner loops: no property call to inline
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
+#pragma warning restore CA1051
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }

@@ -177,7 +177,7 @@ namespace BoxFusion.Json
             return boxed;
         }
 
-        private object StringId(ref Utf8JsonReader reader)
+        private string StringId(ref Utf8JsonReader reader)
         {
             bool plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
             if (plain && lastStringBytes != null && reader.ValueSpan.SequenceEqual(lastStringBytes)) return lastString;

@@ -14,6 +14,7 @@ namespace BoxFusion.Yolo
     /// </summary>
     public sealed class YoloPredictionReader
     {
+        private static readonly char[] Separators = { ' ', '\t' };
         private readonly CocoGroundTruth imageInfo;
         private readonly IReadOnlyList<CocoCategory> categories;
 
@@ -43,7 +44,7 @@ namespace BoxFusion.Yolo
                 {
                     lineNumber++;
                     if (line.Trim().Length == 0) continue;
-                    var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                    var tokens = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
                     if (tokens.Length != 6)
                     {
                         skipped.Add(RecordProblem.BadBox, lineNumber, tokens.Length == 5

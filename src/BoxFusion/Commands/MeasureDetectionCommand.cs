@@ -55,16 +55,16 @@ namespace BoxFusion.Commands
             base.BeginProcessing();
         }
 
-        protected override void Accept(Detection d)
+        protected override void Accept(Detection detection)
         {
-            if (GroupBy == EvaluationGrouping.None) NoteModel(d.Model ?? "");
-            string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
+            if (GroupBy == EvaluationGrouping.None) NoteModel(detection.Model ?? "");
+            string key = GroupBy == EvaluationGrouping.Model ? detection.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
             {
                 groups.Add(key, list = new List<Detection>());
                 groupOrder.Add(key);
             }
-            list.Add(d);
+            list.Add(detection);
         }
 
         /// <summary>The distinct models of the input, in order; a file's detections share one name object, so this is cheap.</summary>
