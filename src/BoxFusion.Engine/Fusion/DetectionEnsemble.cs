@@ -21,11 +21,13 @@ namespace BoxFusion.Fusion
             Model = model;
         }
 
+#pragma warning disable CA1051 // read-only fields of a small struct read in fusion's inner loops: no property call to inline
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
         /// <summary>The instance mask (immutable, so shared rather than copied), or null.</summary>
         public readonly Mask Mask;
+#pragma warning restore CA1051
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }
@@ -107,8 +109,6 @@ namespace BoxFusion.Fusion
             lastImage = images[index];
             return lastImage;
         }
-
-        public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
 
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)

@@ -38,7 +38,7 @@ namespace BoxFusion.Fusion
         public bool MaskClusters;
         /// <summary>The image's entries (for their masks) and, with MaskClusters, each entry's mask box by input position.</summary>
         public IReadOnlyList<EnsembleEntry> Entries;
-        public MaskBox[] MaskBoxes = new MaskBox[0];
+        public MaskBox[] MaskBoxes = Array.Empty<MaskBox>();
 
         public void Reset(int boxCapacity, int modelCount)
         {
