@@ -94,7 +94,10 @@ namespace BoxFusionMaskBench
         {
             long bytes = 0;
             for (int i = 0; i < ensemble.ImageCount; i++)
-                foreach (var e in ensemble.GetImage(i)) if (e.Mask != null) bytes += 4L * e.Mask.RunCount;
+            {
+                var masks = ensemble.GetMasks(i);
+                if (masks != null) foreach (var m in masks) if (m != null) bytes += 4L * m.RunCount;
+            }
             return bytes;
         }
 

@@ -56,17 +56,18 @@ namespace BoxFusion.Fusion
                 int i = from + k;
                 double w = widths != null ? widths[i] : double.NaN;
                 double h = heights != null ? heights[i] : double.NaN;
-                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), w, h, context, scratch);
+                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), ensemble.GetMasks(i), w, h, context, scratch);
                 if (progress != null) Interlocked.Increment(ref progress.Value);
                 return scratch;
             }, _ => { });
         }
 
         /// <summary>Fuses a single image's boxes (already in model order) without any threads.</summary>
+        /// <param name="masks">The entries' masks, position by position (all of one size), or null.</param>
         public static Detection[] FuseImage(object imageId, IReadOnlyList<EnsembleEntry> entries,
-            FusionContext context, double width = double.NaN, double height = double.NaN)
+            FusionContext context, double width = double.NaN, double height = double.NaN, IReadOnlyList<Mask> masks = null)
         {
-            return ImageFuser.Fuse(imageId, entries, width, height, context, new FusionScratch());
+            return ImageFuser.Fuse(imageId, entries, masks, width, height, context, new FusionScratch());
         }
     }
 }
