@@ -54,12 +54,34 @@ namespace BoxFusion.Commands
             }
             else throw new ArgumentException("it has no box: give X, Y, Width, Height or X1, Y1, X2, Y2 (or bbox)");
             result.Model = Get("Model", "model") as string ?? defaultModel;
-            if (Get("Mask") is Mask mask) result.Mask = mask;
+            result.Mask = MaskFrom(dict != null ? null : source.Properties["Mask"]?.Value);
             var merged = Get("MergedCount");
             if (merged != null) result.MergedCount = Number<int>(merged, "MergedCount");
             if (Get("SourceModels") is IEnumerable sources && !(Get("SourceModels") is string))
                 result.SourceModels = sources.Cast<object>().Select(s => Convert.ToString(Unwrap(s), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             return result;
+        }
+
+        /// <summary>
+        /// A mask as it was, or rebuilt from a deserialized one (Export-Clixml, remoting), which carries its size and
+        /// compressed counts; a deserialized polygon mask has no counts and cannot be rebuilt: say so, never drop it.
+        /// </summary>
+        private static Mask MaskFrom(object value)
+        {
+            if (value == null) return null;
+            if (value is PSObject wrapped && wrapped.BaseObject is Mask inner) return inner;
+            if (value is Mask mask) return mask;
+            var p = PSObject.AsPSObject(value);
+            var counts = Unwrap(p.Properties["CompressedCounts"]?.Value) as string;
+            if (counts == null) throw new ArgumentException("its Mask cannot be rebuilt (only run-length masks carry their counts through serialization)");
+            try
+            {
+                return Mask.FromString(Number<int>(Unwrap(p.Properties["Height"]?.Value), "Mask.Height"), Number<int>(Unwrap(p.Properties["Width"]?.Value), "Mask.Width"), counts);
+            }
+            catch (MaskFormatException e)
+            {
+                throw new ArgumentException("its Mask is not valid: " + e.Message);
+            }
         }
 
         /// <summary>
