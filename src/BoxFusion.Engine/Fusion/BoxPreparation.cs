@@ -42,7 +42,7 @@ namespace BoxFusion.Fusion
                 b.Model = entry.Model;
                 b.Order = i;
                 count++;
-                if (entry.Mask != null) masked++;
+                if (scratch.Masks != null && scratch.Masks[i] != null) masked++;
             }
             scratch.BoxCount = count;
             scratch.MaskedCount = masked;

@@ -59,7 +59,7 @@ namespace BoxFusion.Fusion
                 int i = from + k;
                 double w = widths != null ? widths[i] : double.NaN;
                 double h = heights != null ? heights[i] : double.NaN;
-                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), w, h, context, scratch);
+                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), ensemble.GetMasks(i), w, h, context, scratch);
                 if (progress != null) Interlocked.Increment(ref progress.Value);
                 return scratch;
             }, _ => { });

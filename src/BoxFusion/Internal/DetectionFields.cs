@@ -85,16 +85,46 @@ namespace BoxFusion.Commands
             var detection = reader.Build(defaultModel);
             problem = reader.Problem;
             // An instance mask travels with its detection's other columns (a masked detection through Select-Object).
-            if (detection != null && MaskOf(source) is Mask mask) detection.Mask = mask;
+            if (detection != null)
+            {
+                try
+                {
+                    if (MaskOf(source) is Mask mask) detection.Mask = mask;
+                }
+                catch (ArgumentException e)
+                {
+                    problem = new DetectionProblem("InvalidMask", e.Message.TrimEnd('.'), detection.ImageId);
+                    return null;
+                }
+            }
             return problem == null ? detection : null;
         }
 
+        /// <summary>
+        /// The source's Mask: the object itself, or one rebuilt from its compressed counts after Export-Clixml /
+        /// Import-Clixml. A mask that cannot be rebuilt is an ArgumentException, never a silent loss.
+        /// </summary>
         private static Mask MaskOf(object source)
         {
             if (source == null) return null;
             var pso = source as PSObject;
             object value = (pso?.BaseObject ?? source) is IDictionary dictionary ? dictionary["Mask"] : (pso ?? PSObject.AsPSObject(source)).Properties["Mask"]?.Value;
-            return Unwrap(value) as Mask;
+            value = Unwrap(value);
+            if (value == null) return null;
+            if (value is Mask mask) return mask;
+            var saved = PSObject.AsPSObject(value);
+            if (!(Unwrap(saved.Properties["CompressedCounts"]?.Value) is string counts))
+                throw new ArgumentException("its Mask cannot be rebuilt (only run-length masks carry their counts through serialization)");
+            try
+            {
+                int height = LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Height"]?.Value));
+                int width = LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Width"]?.Value));
+                return Mask.FromString(height, width, counts);
+            }
+            catch (Exception e) when (e is MaskFormatException || e is PSInvalidCastException)
+            {
+                throw new ArgumentException("its Mask is not valid: " + e.Message, e);
+            }
         }
 
         private static IEnumerable<(string Column, object Value)> Properties(object source)
