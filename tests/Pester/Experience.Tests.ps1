@@ -64,6 +64,18 @@ Describe 'Progress and Ctrl+C' {
         $quiet.Streams.Progress.Count | Should -Be 0
         $quiet.Dispose()
     }
+
+    It 'counts the files of one Import-Detection call as "File n of 3"' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Import-Detection '$($files.ModelPaths -join "','")' | Out-Null")
+        $null = $ps.Invoke()
+        $counts = @($ps.Streams.Progress | Where-Object Activity -EQ 'Reading detections' |
+            ForEach-Object { if ($_.StatusDescription -match '^File (\d+) of (\d+):') { "$($Matches[1]) of $($Matches[2])" } })
+        $ps.Dispose()
+        $counts | Should -Not -BeNullOrEmpty
+        $counts | Should -Contain '3 of 3' -Because 'the last file is read long after progress starts'
+        $counts | ForEach-Object { $_ | Should -Match '^[123] of 3$' }
+    }
 }
 
 Describe 'The demo' {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using BoxFusion.Json;
 
 namespace BoxFusion.Coco
 {
@@ -25,8 +26,8 @@ namespace BoxFusion.Coco
             length = 0;
             finalBlock = false;
             bufferOffset = 0;
-            Fill();
             int start = 0;
+            finalBlock = !StreamBuffer.Refill(stream, ref buffer, ref start, ref length, ref bufferOffset);
             if (length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
                 start = 3;
             if (start > 0)
@@ -35,7 +36,7 @@ namespace BoxFusion.Coco
                 length -= start;
                 bufferOffset = start;
             }
-            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, default(JsonReaderState));
+            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, JsonLimits.NewState());
         }
 
         public JsonTokenType TokenType => reader.TokenType;
@@ -80,6 +81,19 @@ namespace BoxFusion.Coco
             while (reader.CurrentDepth > depth);
         }
 
+        /// <summary>After a JsonException: the reader stopped at the nesting limit, not at broken JSON.</summary>
+        public bool DepthExceeded => JsonLimits.IsDepthExceeded(reader.CurrentDepth, buffer, (int)reader.BytesConsumed, length);
+
+        /// <summary>The current number as written in the file (for messages).</summary>
+        public string NumberText
+        {
+            get
+            {
+                var span = reader.ValueSpan;
+                return System.Text.Encoding.ASCII.GetString(span.Slice(0, Math.Min(span.Length, 40)).ToArray()) + (span.Length > 40 ? "..." : "");
+            }
+        }
+
         public bool ValueTextEquals(ReadOnlySpan<byte> text) => reader.ValueTextEquals(text);
         public string GetString() => reader.GetString();
         public bool TryGetDouble(out double value) => reader.TryGetDouble(out value);
@@ -90,33 +104,8 @@ namespace BoxFusion.Coco
         {
             int consumed = (int)reader.BytesConsumed;
             var state = reader.CurrentState;
-            int remaining = length - consumed;
-            if (consumed == 0 && remaining == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            else if (consumed > 0)
-            {
-                Buffer.BlockCopy(buffer, consumed, buffer, 0, remaining);
-                bufferOffset += consumed;
-            }
-            length = remaining;
-            Fill();
+            finalBlock = !StreamBuffer.Refill(stream, ref buffer, ref consumed, ref length, ref bufferOffset);
             reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, state);
-        }
-
-        private void Fill()
-        {
-            while (length < buffer.Length)
-            {
-                int n = stream.Read(buffer, length, buffer.Length - length);
-                if (n <= 0)
-                {
-                    finalBlock = true;
-                    return;
-                }
-                length += n;
-            }
         }
     }
 }

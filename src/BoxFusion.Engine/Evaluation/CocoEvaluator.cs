@@ -48,7 +48,7 @@ namespace BoxFusion.Evaluation
                 MaxDegreeOfParallelism = options.MaxDegreeOfParallelism > 0 ? options.MaxDegreeOfParallelism : -1,
             };
 
-            // params.imgIds = sorted(getImgIds()); params.catIds = sorted(getCatIds())
+            // Images and categories in sorted id order: the order pycocotools evaluates and averages them in.
             var images = new CocoImage[gt.Images.Count];
             for (int i = 0; i < images.Length; i++) images[i] = gt.Images[i];
             Array.Sort(images, CompareImageIds);
@@ -134,7 +134,9 @@ namespace BoxFusion.Evaluation
             for (int j = 0; j < n; j++)
             {
                 if ((j & 0xFFFF) == 0xFFFF) cancel.ThrowIfCancellationRequested();
+#pragma warning disable CA2208 // the list is Evaluate's 'detections' argument: name that, not this helper's parameter
                 var d = dets[j] ?? throw new ArgumentException("Detection " + j + " is null.", "detections");
+#pragma warning restore CA2208
                 object id = d.ImageId;
                 int i;
                 if (lastImage >= 0 && id != null && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
@@ -169,31 +171,52 @@ namespace BoxFusion.Evaluation
                 if (run.DetK[j] >= 0) run.DtByImage[fill[detImage[j]]++] = j;
         }
 
-        /// <summary>getAnnIds(imgIds, catIds): annotations of known images and categories, in file order.</summary>
+        /// <summary>
+        /// _prepare: loadAnns(getAnnIds(imgIds, catIds)). getAnnIds walks the images in id order and each image's annotations
+        /// in file order, keeping those of a known category; loadAnns puts in each place the annotation stored under its id,
+        /// which is the last one with that id (see CocoGroundTruth.StoredAnnotationIndex); that annotation is then filed
+        /// under its own image and category. With unique ids this is every annotation of a known image and category, in
+        /// file order within each image. An annotation can thus appear several times (each copy a ground truth of its own).
+        /// </summary>
         private static void ResolveGroundTruth(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex, Dictionary<int, int> catIndex)
         {
             int n = gt.Annotations.Count;
             run.Gts = new CocoAnnotation[n];
             run.GtK = new int[n];
-            var gtImage = new int[n];
-            var counts = new int[run.I + 1];
+            var gtImage = new int[n];   // per annotation: its image index, or -1 when its image or category is not evaluated
+            var sourceCounts = new int[run.I + 1];
             for (int j = 0; j < n; j++)
             {
                 var ann = run.Gts[j] = gt.Annotations[j];
                 run.GtK[j] = -1;
+                gtImage[j] = -1;
                 if (gt.TryGetImageById(ann.ImageId, out var image) && catIndex.TryGetValue(ann.CategoryId, out int k))
                 {
                     int i = imageIndex[image];
                     gtImage[j] = i;
                     run.GtK[j] = k;
-                    counts[i + 1]++;
+                    sourceCounts[i + 1]++;
                 }
+            }
+            // The places in getAnnIds' order: by image (sorted ids), file order within an image.
+            var placeStart = Prefix(sourceCounts);
+            var places = new int[placeStart[run.I]];
+            var fill = (int[])placeStart.Clone();
+            for (int j = 0; j < n; j++)
+                if (gtImage[j] >= 0) places[fill[gtImage[j]]++] = j;
+            // What each place loads, filed under that annotation's own image (dropped when it is not evaluated).
+            var counts = new int[run.I + 1];
+            for (int p = 0; p < places.Length; p++)
+            {
+                int stored = gt.StoredAnnotationIndex(places[p]);
+                places[p] = stored;
+                if (gtImage[stored] >= 0) counts[gtImage[stored] + 1]++;
             }
             run.ImageGtStart = Prefix(counts);
             run.GtByImage = new int[run.ImageGtStart[run.I]];
-            var fill = (int[])run.ImageGtStart.Clone();
-            for (int j = 0; j < n; j++)
-                if (run.GtK[j] >= 0) run.GtByImage[fill[gtImage[j]]++] = j;
+            fill = (int[])run.ImageGtStart.Clone();
+            foreach (int stored in places)
+                if (gtImage[stored] >= 0) run.GtByImage[fill[gtImage[stored]]++] = stored;
         }
 
         /// <summary>counts[i + 1] holds the count of i; returns the running starts (length I + 1).</summary>

@@ -67,18 +67,18 @@ namespace BoxFusion.Evaluation
     /// <summary>The 12 COCO summary numbers, in pycocotools' <c>stats</c> order; -1 where there was nothing to measure.</summary>
     public class CocoStats
     {
-        public CocoStats(double[] stats, IReadOnlyList<CategoryAp> perCategory, int imageCount, int detectionCount, int[] maxDetections)
+        public CocoStats(IReadOnlyList<double> stats, IReadOnlyList<CategoryAp> perCategory, int imageCount, int detectionCount, IReadOnlyList<int> maxDetections)
         {
-            if (stats == null || stats.Length != 12) throw new ArgumentException("12 stats expected.", nameof(stats));
-            Stats = stats;
-            PerCategory = perCategory;
+            if (stats == null || stats.Count != 12) throw new ArgumentException("12 stats expected.", nameof(stats));
+            Stats = new ValueList<double>(stats);
+            PerCategory = perCategory == null ? null : new ValueList<CategoryAp>(perCategory);
             ImageCount = imageCount;
             DetectionCount = detectionCount;
-            MaxDetections = maxDetections;
+            MaxDetections = maxDetections == null ? null : new ValueList<int>(maxDetections);
         }
 
         /// <summary>AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl (pycocotools order).</summary>
-        public double[] Stats { get; }
+        public ValueList<double> Stats { get; }
 
         public double AP => Stats[0];
         public double AP50 => Stats[1];
@@ -97,7 +97,7 @@ namespace BoxFusion.Evaluation
         public double ARLarge => Stats[11];
 
         /// <summary>Per-category AP in category-id order; null unless <see cref="EvaluationOptions.PerCategory"/>.</summary>
-        public IReadOnlyList<CategoryAp> PerCategory { get; }
+        public ValueList<CategoryAp> PerCategory { get; }
 
         /// <summary>Ground-truth images evaluated (all of them).</summary>
         public int ImageCount { get; }
@@ -106,7 +106,7 @@ namespace BoxFusion.Evaluation
         public int DetectionCount { get; }
 
         /// <summary>The (sorted) max-detections values used.</summary>
-        public int[] MaxDetections { get; }
+        public ValueList<int> MaxDetections { get; }
 
         /// <summary>Bbox or Segm.</summary>
         public IouType IouType { get; internal set; }

@@ -20,9 +20,11 @@ namespace BoxFusion.Fusion
             Model = model;
         }
 
+#pragma warning disable CA1051 // read-only fields of a small struct read in fusion's inner loops: no property call to inline
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
+#pragma warning restore CA1051
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }
@@ -34,7 +36,7 @@ namespace BoxFusion.Fusion
     public sealed partial class DetectionEnsemble
     {
         private readonly Dictionary<object, int> imageIndex = new Dictionary<object, int>();
-        private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(ModelNames.Comparer); // 'Det' and 'det' are one model
         private readonly List<object> imageIds = new List<object>();
         private readonly List<List<EnsembleEntry>> images = new List<List<EnsembleEntry>>();
         private readonly List<string> models = new List<string>();
@@ -53,17 +55,26 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);   // before its model is registered
             Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty), detection.Mask);
         }
 
         /// <summary>Adds one box of a model already registered with <see cref="ModelOf"/>; the image id must be normalised (long or string).</summary>
+        /// <exception cref="ArgumentException">The box or score breaks <see cref="DetectionRules"/>.</exception>
         public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
         {
+            Check(score, x, y, width, height);
             var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
             image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
             DetectionCount++;
             if (mask != null || imageMasks != null) AddMask(mask);
+        }
+
+        private static void Check(double score, double x, double y, double width, double height)
+        {
+            if (!DetectionRules.IsValid(score, x, y, width, height))
+                throw new ArgumentException("The detection cannot be fused: " + DetectionRules.Problem(score, x, y, width, height, out _) + ".");
         }
 
         /// <summary>Model index of a name, registering it on first sight; cheap for runs of one model.</summary>
@@ -96,8 +107,6 @@ namespace BoxFusion.Fusion
             lastImageIndex = index;
             return lastImage;
         }
-
-        public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
 
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)

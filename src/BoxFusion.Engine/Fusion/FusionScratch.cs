@@ -38,7 +38,7 @@ namespace BoxFusion.Fusion
         public bool MaskClusters;
         /// <summary>The image's masks by input position (null: none) and, with MaskClusters, each mask's box.</summary>
         public IReadOnlyList<Mask> Masks;
-        public MaskBox[] MaskBoxes = new MaskBox[0];
+        public MaskBox[] MaskBoxes = Array.Empty<MaskBox>();
 
         public void Reset(int boxCapacity, int modelCount)
         {

@@ -51,7 +51,7 @@ namespace BoxFusion.Fusion
             for (int r = 0; r < n && count < limit; r++)
             {
                 ref var f = ref s.Fused[order[r]];
-                string[] sources = SourceModels(s, ref f, context, out int votes);
+                ValueList<string> sources = SourceModels(s, ref f, context, out int votes);
                 if (votes < o.MinVotes) continue;
                 int category = o.ClassAgnostic ? WinningCategory(s, ref f) : f.Category;
                 var detection = new Detection
@@ -109,7 +109,7 @@ namespace BoxFusion.Fusion
             return index;
         }
 
-        private static string[] SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
+        private static ValueList<string> SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
         {
             int stamp = ++s.Stamp;
             ulong mask = 0;
@@ -128,7 +128,7 @@ namespace BoxFusion.Fusion
             {
                 if (s.ModelStamp[m] == stamp) names.Add(context.Models[m]);
             }
-            return names.ToArray();
+            return new ValueList<string>(names);
         }
 
         /// <summary>Class-agnostic fusion: the category with the highest summed weighted score among the members.</summary>

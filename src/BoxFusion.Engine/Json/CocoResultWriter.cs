@@ -35,7 +35,7 @@ namespace BoxFusion.Json
         public void Write(Detection d)
         {
             if (d.ImageId == null) throw new ArgumentException("A detection without an image id cannot be written.");
-            if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
+            if (!Numbers.IsFinite(d.Score) || !Numbers.IsFinite(d.X) || !Numbers.IsFinite(d.Y) || !Numbers.IsFinite(d.Width) || !Numbers.IsFinite(d.Height))
                 throw new ArgumentException("A detection with a non-finite score or box cannot be written: " + d);
             batch[batchCount++] = d;
             if (batchCount == BatchSize) Submit();
@@ -167,8 +167,6 @@ namespace BoxFusion.Json
             Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
             return p + n;
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
         public void Dispose()
         {

@@ -118,7 +118,7 @@ namespace BoxFusion.Json
             }
             // Records with anything to report (missing fields, odd values) take the slow path, which explains them.
             const int Required = 0b1011, BoxOrMask = 0b10100;
-            if ((seen & Required) != Required || (seen & BoxOrMask) == 0 || w < 0 || h < 0 || !(score >= 0 && score <= 1)) return Result.Fallback;
+            if ((seen & Required) != Required || (seen & BoxOrMask) == 0 || score > 1 || !DetectionRules.IsValid(score, x, y, w, h)) return Result.Fallback;
             detection = ids.Create(imageId, (int)category, score, x, y, w, h);
             if (mask != null) MaskRecords.Attach(detection, mask, hasBox: (seen & 0b100) != 0);
             next = p;
@@ -181,6 +181,8 @@ namespace BoxFusion.Json
             value = 0;
             int q = p;
             if (q < end && b[q] == (byte)'-') q++;
+            // JSON allows a zero only alone before the point ("0.5", never "01"); checked first, as long numbers leave for Slow below.
+            if (q + 1 < end && b[q] == (byte)'0' && (uint)(b[q + 1] - '0') <= 9) return Result.Fallback;
             int intStart = q;
             ulong mantissa = 0;
             int significant = 0;
@@ -192,7 +194,7 @@ namespace BoxFusion.Json
             }
             if (q >= end) return Result.NeedMore;
             int intDigits = q - intStart;
-            if (intDigits == 0 || (intDigits > 1 && b[intStart] == (byte)'0')) return Result.Fallback;
+            if (intDigits == 0) return Result.Fallback;
             int scale = 0;
             if (b[q] == (byte)'.')
             {
@@ -223,7 +225,7 @@ namespace BoxFusion.Json
             while (q < end && !Delimits(b[q])) q++;
             if (q >= end) return Result.NeedMore;
             if (!Utf8Parser.TryParse(new ReadOnlySpan<byte>(b, p, q - p), out value, out int used) || used != q - p
-                || double.IsInfinity(value) || double.IsNaN(value)) return Result.Fallback;
+                || !Numbers.IsFinite(value)) return Result.Fallback;
             p = q;
             return Result.Parsed;
         }

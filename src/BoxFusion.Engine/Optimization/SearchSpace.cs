@@ -24,7 +24,17 @@ namespace BoxFusion.Optimization
         public int Folds { get; set; } = 1;
         public int MaxTrials { get; set; } = 200;
         public TimeSpan TimeBudget { get; set; } = TimeSpan.Zero;
-        /// <summary>Options every trial starts from (e.g. MaxDetectionsPerImage, ClassAgnostic).</summary>
+        /// <summary>Options every trial starts from (e.g. MaxDetectionsPerImage, ClassAgnostic, MinVotes).</summary>
         public FusionOptions BaseOptions { get; set; } = new FusionOptions();
+        /// <summary>
+        /// A voting rule: a trial's minimum votes from the number of models it weights above 0 (a trial that drops a
+        /// model has fewer voters). Null keeps BaseOptions.MinVotes for every trial.
+        /// </summary>
+        public Func<int, int> MinVotesForModels { get; set; }
+        /// <summary>
+        /// What each trial's Parameters give as ImageInfo (e.g. the annotations file's full path), so that a replay
+        /// clips as the search did; null when the search does not clip.
+        /// </summary>
+        public object ImageInfoArgument { get; set; }
     }
 }

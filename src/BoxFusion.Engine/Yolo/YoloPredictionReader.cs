@@ -14,25 +14,22 @@ namespace BoxFusion.Yolo
     /// </summary>
     public sealed class YoloPredictionReader
     {
-        private readonly Dictionary<string, CocoImage> byStem = new Dictionary<string, CocoImage>(StringComparer.OrdinalIgnoreCase);
+        private static readonly char[] Separators = { ' ', '\t' };
+        private readonly CocoGroundTruth imageInfo;
         private readonly IReadOnlyList<CocoCategory> categories;
 
         /// <param name="imageInfo">Image sizes and, when it has categories, the category id of each class index (in file order).</param>
         public YoloPredictionReader(CocoGroundTruth imageInfo)
         {
-            foreach (var image in imageInfo.Images)
-            {
-                string stem = image.FileName != null ? Path.GetFileNameWithoutExtension(image.FileName)
-                    : Convert.ToString(image.Id, CultureInfo.InvariantCulture);
-                if (!byStem.ContainsKey(stem)) byStem.Add(stem, image);
-            }
+            this.imageInfo = imageInfo ?? throw new ArgumentNullException(nameof(imageInfo));
             categories = imageInfo.Categories;
         }
 
-        /// <summary>The image a prediction file belongs to, by its name; null when there is none.</summary>
+        /// <summary>The image a prediction file belongs to, by its name (the ground truth's one matching rule); null when there is none.</summary>
+        /// <exception cref="AmbiguousImageIdException">The name fits several images (IMG.jpg and img.png for img.txt).</exception>
         public CocoImage ImageFor(string path)
         {
-            return byStem.TryGetValue(Path.GetFileNameWithoutExtension(path), out var image) ? image : null;
+            return imageInfo.TryFindImage(Path.GetFileNameWithoutExtension(path), out var image) ? image : null;
         }
 
         /// <summary>Reads one file's predictions for <paramref name="image"/>; bad lines are skipped and counted.</summary>
@@ -47,7 +44,7 @@ namespace BoxFusion.Yolo
                 {
                     lineNumber++;
                     if (line.Trim().Length == 0) continue;
-                    var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                    var tokens = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
                     if (tokens.Length != 6)
                     {
                         skipped.Add(RecordProblem.BadBox, lineNumber, tokens.Length == 5
@@ -58,7 +55,7 @@ namespace BoxFusion.Yolo
                     string bad = null;
                     for (int i = 0; i < 6 && bad == null; i++)
                     {
-                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || double.IsNaN(parts[i]) || double.IsInfinity(parts[i]))
+                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || !Numbers.IsFinite(parts[i]))
                             bad = "value '" + tokens[i] + "' is not a finite number";
                     }
                     if (bad == null && (parts[0] < 0 || parts[0] != Math.Floor(parts[0]))) bad = "class '" + tokens[0] + "' is not a class index";
@@ -73,8 +70,15 @@ namespace BoxFusion.Yolo
                         continue;
                     }
                     double w = parts[3] * image.Width, h = parts[4] * image.Height;
+                    double x = parts[1] * image.Width - w / 2, y = parts[2] * image.Height - h / 2;
+                    // In pixels, the box must pass the rules every detection does (a huge image size can push it past them).
+                    if (DetectionRules.Problem(parts[5], x, y, w, h, out var kind) is string outside)
+                    {
+                        skipped.Add(kind, lineNumber, outside);
+                        continue;
+                    }
                     int category = categories.Count > 0 ? categories[classIndex].Id : classIndex;
-                    yield return new Detection(image.Id, category, parts[5], parts[1] * image.Width - w / 2, parts[2] * image.Height - h / 2, w, h, model);
+                    yield return new Detection(image.Id, category, parts[5], x, y, w, h, model);
                 }
             }
         }

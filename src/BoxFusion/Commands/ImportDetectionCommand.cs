@@ -12,7 +12,7 @@ namespace BoxFusion.Commands
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
         private ResultFileImport import;
-        private int fileNumber;
+        private readonly List<string> pending = new List<string>();
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
@@ -24,8 +24,8 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
 
-        /// <summary>Model names: one per file in order, or one for all. Default: each file's base name.</summary>
-        [Parameter(Position = 1)]
+        /// <summary>Model names: one per file in order, or one for all. Default: see <see cref="ModelNames"/>. Named only, so a forgotten comma between two paths is an error, not a model name.</summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
         public string[] Model { get; set; }
 
@@ -53,6 +53,12 @@ namespace BoxFusion.Commands
                     ThrowTerminatingError(Errors.InvalidArgument("YoloNeedsImageInfo", "ImageInfo", null,
                         "-Format Yolo needs -ImageInfo (a COCO annotations file): YOLO boxes are relative to image sizes, and files are named after images."));
                 }
+                if (Model != null && Model.Length > 1)
+                {
+                    // YOLO writes one txt per image, so the files of one call are one model: a second name would be dropped.
+                    ThrowTerminatingError(Errors.InvalidArgument("ModelCountMismatch", "Model", Model,
+                        "-Format Yolo reads all files of one call as one model, but " + Model.Length + " model names were given; give one -Model name, and import each model's folder with its own call."));
+                }
                 yolo = new YoloImport(this, ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: false));
             }
         }
@@ -60,36 +66,32 @@ namespace BoxFusion.Commands
         protected override void ProcessRecord()
         {
             bool literal = ParameterSetName == LiteralPathSet;
-            List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            List<string> files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal, yolo != null ? yolo.FilesOf : (System.Func<string, List<string>>)null);
+            if (yolo == null)
+            {
+                // A file's default name depends on the other files of the command (two results.bbox.json are named
+                // by their folders), and Get-ChildItem sends one file per record: read them all once they are known.
+                pending.AddRange(files);
+                return;
+            }
+            // All files of one call are one model's predictions, one file per image.
             foreach (var file in files)
             {
-                if (yolo != null)
-                {
-                    // All files of one call are one model's predictions, one file per image.
-                    yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
-                    continue;
-                }
-                string model = ModelFor(fileNumber, file);
-                fileNumber++;
-                import.Read(file, model, WriteObject, fileNumber, fileNumber + files.Count - 1);
+                if (Stopping) throw new PipelineStoppedException(); // YOLO files without detections write nothing that would notice
+                yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
             }
-        }
-
-        private string ModelFor(int index, string file)
-        {
-            if (Model == null || Model.Length == 0) return ResultFileImport.ModelNameOf(file);
-            if (Model.Length == 1) return Model[0];
-            if (index < Model.Length) return Model[index];
-            ThrowTerminatingError(Errors.InvalidArgument("ModelCountMismatch", "Model", Model,
-                string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                    "{0} model names were given but more files were found; give one name per file, or one for all.", Model.Length)));
-            return null;
         }
 
         protected override void EndProcessing()
         {
+            if (yolo != null)
+            {
+                yolo.Complete();
+                return;
+            }
+            var names = ModelNaming.NamesFor(this, pending, Model);
+            for (int i = 0; i < pending.Count; i++) import.Read(pending[i], names[i], WriteObject, i + 1, pending.Count);
             import.Complete();
-            yolo?.Complete();
         }
 
         protected override void StopProcessing()

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,13 +13,16 @@ namespace BoxFusion.Commands
     /// <summary>Scores detections with COCO mAP (boxes or masks) against a ground truth, exactly as pycocotools does; per model if asked.</summary>
     [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Measure-Detections")]
-    [OutputType(typeof(EvaluationResult))]
+    [OutputType(typeof(EvaluationResult), typeof(CategoryResult))]
     public sealed class MeasureDetectionCommand : DetectionInputCommand
     {
         private const string AllName = "(all)";
-        private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private readonly List<string> modelsSeen = new List<string>();
+        private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
+        private string lastModel;
+        private CocoGroundTruth groundTruth;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -29,6 +33,7 @@ namespace BoxFusion.Commands
         [Parameter]
         public EvaluationGrouping GroupBy { get; set; } = EvaluationGrouping.None;
 
+        /// <summary>One row per category (and group) instead of one summary per group.</summary>
         [Parameter]
         public SwitchParameter PerCategory { get; set; }
 
@@ -42,21 +47,44 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int[] MaxDetections { get; set; } = { 1, 10, 100 };
 
-        protected override void Accept(Detection d)
+        protected override void BeginProcessing()
         {
-            string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            base.BeginProcessing();
+        }
+
+        protected override void Accept(Detection detection)
+        {
+            if (GroupBy == EvaluationGrouping.None) NoteModel(detection.Model ?? "");
+            string key = GroupBy == EvaluationGrouping.Model ? detection.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
             {
                 groups.Add(key, list = new List<Detection>());
                 groupOrder.Add(key);
             }
-            list.Add(d);
+            list.Add(detection);
+        }
+
+        /// <summary>The distinct models of the input, in order; a file's detections share one name object, so this is cheap.</summary>
+        private void NoteModel(string model)
+        {
+            if (ReferenceEquals(model, lastModel)) return;
+            lastModel = model;
+            if (modelSet.Add(model)) modelsSeen.Add(model);
         }
 
         protected override void EndProcessing()
         {
+            if (modelsSeen.Count > 1)
+            {
+                WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "The input holds {0} models ({1}{2}), scored together as one set. To score each model on its own, add -GroupBy Model; to score an ensemble, fuse them first with Merge-Detection.",
+                    modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
+            }
             bool segm = IouType == IouType.Segm;
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
+            var gt = groundTruth;
+            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, IouType = IouType };
             string activity = segm ? "Measuring detections (COCO segm)" : "Measuring detections (COCO bbox)";
@@ -73,7 +101,11 @@ namespace BoxFusion.Commands
                 var stats = Evaluate(gt, detections, options, name);
                 if (stats == null) continue;
                 if (segm) MaskReport.AfterEvaluation(this, stats, detections, name == AllName ? null : name);
-                WriteObject(new EvaluationResult(name, gt.Path, stats));
+                if (PerCategory.IsPresent)
+                {
+                    foreach (var category in stats.PerCategory) WriteObject(new CategoryResult(name, gt.Path, category));
+                }
+                else WriteObject(new EvaluationResult(name, gt.Path, stats));
             }
             WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
@@ -81,7 +113,7 @@ namespace BoxFusion.Commands
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
         private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
         {
-            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, cancel.Token));
+            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, Cancellation.Token));
             try
             {
                 return work.GetAwaiter().GetResult();
@@ -90,6 +122,12 @@ namespace BoxFusion.Commands
             {
                 WriteError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId,
                     (name == AllName ? "" : name + ": ") + e.Message + " A challenge server rejects such results; nothing was scored for this group.", e));
+                return null;
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId,
+                    (name == AllName ? "" : name + ": ") + e.Message + " Nothing was scored for this group.", e));
                 return null;
             }
             catch (GroundTruthMaskException e)
@@ -101,12 +139,6 @@ namespace BoxFusion.Commands
             {
                 throw new PipelineStoppedException();
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using BoxFusion.Coco;
 using BoxFusion.Fusion;
 
 namespace BoxFusion.Commands
@@ -14,11 +15,10 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : DetectionInputCommand, IDisposable
+    public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private System.Runtime.GCLatencyMode? savedLatency;
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth imageInfo;
 
         [Parameter]
         public FusionMethod Method { get; set; } = FusionMethod.WBF;
@@ -96,12 +96,13 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
             WarnAboutUnusedOptions();
-            // The whole pipeline makes millions of objects while the ensemble grows: background gen2
-            // collections instead of blocking ones (about a second less on a COCO-sized set). Restored in Dispose.
-            savedLatency = System.Runtime.GCSettings.LatencyMode;
-            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+            // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
+            // (issue 12); and timed with and without SustainedLowLatency (2000 images, 5 fresh runs each) it made no
+            // difference beyond the noise in CPU time or GC pauses.
         }
 
         /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
@@ -154,7 +155,7 @@ namespace BoxFusion.Commands
             string activity = "Merging detections (" + Method + ")";
             try
             {
-                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, cancel.Token, done))
+                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, Cancellation.Token, done))
                 {
                     if (unknown == null || !unknown[index])
                     {
@@ -207,6 +208,11 @@ namespace BoxFusion.Commands
                 var weights = WeightResolver.Resolve(Weight, ensemble.Models);
                 var context = new FusionContext(options, ensemble.Models, weights);
                 options.MinVotes = bound.ContainsKey(nameof(Voting)) ? Voting.MinVotes(context.ActiveModelCount) : MinVotes;
+                if (options.MinVotes > context.ActiveModelCount)
+                {
+                    var voters = ensemble.Models.Where((m, i) => context.RawWeights[i] > 0);
+                    WriteWarning(VotingRuleExtensions.UnreachableVotes(options.MinVotes, voters, context.ActiveModelCount < ensemble.Models.Count, "nothing is output"));
+                }
                 WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}: {1} detections of {2} images from {3} models ({4}).",
                     Method, ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
                 return context;
@@ -223,8 +229,8 @@ namespace BoxFusion.Commands
         {
             widths = heights = null;
             unknown = null;
-            if (ImageInfo == null) return;
-            var info = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
+            var info = imageInfo;
+            if (info == null) return;
             int n = ensemble.ImageCount;
             widths = new double[n];
             heights = new double[n];
@@ -232,7 +238,7 @@ namespace BoxFusion.Commands
             var missing = new List<object>();
             for (int i = 0; i < n; i++)
             {
-                if (info.TryFindImage(ensemble.ImageIds[i], out var image))
+                if (TryFindImage(info, ensemble.ImageIds[i], out var image))
                 {
                     widths[i] = image.Width;
                     heights[i] = image.Height;
@@ -254,16 +260,19 @@ namespace BoxFusion.Commands
             }
         }
 
-        protected override void StopProcessing()
+        /// <summary>An ambiguous name stops the command: clipping to a guessed image's size would be silently wrong.</summary>
+        private bool TryFindImage(CocoGroundTruth info, object imageId, out CocoImage image)
         {
-            cancel.Cancel();
-            base.StopProcessing();
-        }
-
-        public void Dispose()
-        {
-            if (savedLatency.HasValue) System.Runtime.GCSettings.LatencyMode = savedLatency.Value;
-            savedLatency = null;
+            try
+            {
+                return info.TryFindImage(imageId, out image);
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, "-ImageInfo: " + e.Message, e));
+                image = null;
+                return false;
+            }
         }
     }
 }

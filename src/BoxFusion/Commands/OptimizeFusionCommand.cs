@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using BoxFusion.Coco;
 using BoxFusion.Evaluation;
 using BoxFusion.Fusion;
 using BoxFusion.Optimization;
@@ -20,7 +22,7 @@ namespace BoxFusion.Commands
     public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth groundTruth, imageInfo;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -75,10 +77,12 @@ namespace BoxFusion.Commands
         [ValidateRange(1, 100000)]
         public int MaxTrials { get; set; } = 200;
 
+        /// <summary>Stop starting trials after this long: seconds as a number (600), a time span ('00:10:00') or a TimeSpan.</summary>
         [Parameter]
+        [SecondsOrTimeSpan]
         public TimeSpan TimeBudget { get; set; }
 
-        /// <summary>Image sizes for clipping, as Merge-Detection -ImageInfo (pass the same to Merge-Detection later).</summary>
+        /// <summary>Image sizes for clipping, as Merge-Detection -ImageInfo (each trial's Parameters carry it).</summary>
         [Parameter]
         public object ImageInfo { get; set; }
 
@@ -86,12 +90,35 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int MaxDetectionsPerImage { get; set; }
 
+        [Parameter]
+        public SwitchParameter ClassAgnostic { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int MinVotes { get; set; } = 1;
+
+        [Parameter]
+        public VotingRule Voting { get; set; }
+
+        private const string TrialsVariable = "global:BoxFusionTrials";
+
         protected override void BeginProcessing()
         {
-            if (TimeBudget < TimeSpan.Zero)
+            // A new search: whatever an earlier one left must not pass for this one's trials (after a Ctrl+C, say).
+            SessionState.PSVariable.Set(TrialsVariable, Array.Empty<FusionTrial>());
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(TimeBudget)) && TimeBudget <= TimeSpan.Zero)
             {
-                ThrowTerminatingError(Errors.InvalidArgument("NegativeTimeBudget", "TimeBudget", TimeBudget, "-TimeBudget must be positive, e.g. '00:05:00' for five minutes."));
+                ThrowTerminatingError(Errors.InvalidArgument("InvalidTimeBudget", "TimeBudget", TimeBudget,
+                    "-TimeBudget must be more than 0: give seconds (600) or a time span ('00:10:00'); leave it out for no time limit."));
             }
+            if (bound.ContainsKey(nameof(MinVotes)) && bound.ContainsKey(nameof(Voting)))
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
+            }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
         }
 
@@ -104,9 +131,70 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
             bool segm = IouType == IouType.Segm;
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
-            var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
+            var gt = groundTruth;
+            var info = imageInfo;
             PrepareMasks(info, segm);
+            if (groundTruth.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
+            if (Folds > groundTruth.Images.Count)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, groundTruth)));
+            }
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MinVotes)) && MinVotes > ensemble.Models.Count)
+            {
+                WriteWarning(VotingRuleExtensions.UnreachableVotes(MinVotes, ensemble.Models, false, "every trial keeps nothing"));
+            }
+            var search = CreateSearch(groundTruth, imageInfo);
+            WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
+                ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
+
+            // The search runs on a worker; this thread reports progress and keeps $BoxFusionTrials current,
+            // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
+            var completed = new ConcurrentQueue<FusionTrial>();
+            search.TrialCompleted = completed.Enqueue;
+            var work = Task.Run(() => search.Run(Cancellation.Token));
+            var finished = new List<FusionTrial>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            bool stopped = false;
+            while (!work.Wait(250))
+            {
+                int before = finished.Count;
+                while (completed.TryDequeue(out var trial)) finished.Add(trial);
+                if (finished.Count == before) continue;
+                SessionState.PSVariable.Set(TrialsVariable, FusionSearch.Rank(finished).ToArray());
+                if (stopped) continue;
+                try
+                {
+                    Report(search, finished.Count, clock);
+                }
+                catch (PipelineStoppedException)
+                {
+                    // Ctrl+C: let the worker end its trial, so the variable below holds them all, ranked once more.
+                    stopped = true;
+                    Cancellation.Cancel();
+                }
+            }
+            try
+            {
+                work.GetAwaiter().GetResult();
+            }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
+            }
+            // Ranked here, after the worker ended, so that these ranks are the last ones set.
+            var ranked = search.Ranked();
+            SessionState.PSVariable.Set(TrialsVariable, ranked.ToArray());
+            if (stopped) throw new PipelineStoppedException();
+            Report(search, ranked.Count, clock);
+            WriteProgress(new ProgressRecord(4, "Optimizing fusion", "Done") { RecordType = ProgressRecordType.Completed });
+            WarnAboutOutcome(ranked);
+            foreach (var trial in ranked) WriteObject(trial);
+        }
+
+        private FusionSearch CreateSearch(CocoGroundTruth gt, CocoGroundTruth info)
+        {
+            bool voting = MyInvocation.BoundParameters.ContainsKey(nameof(Voting));
+            var rule = Voting;
             var space = new SearchSpace
             {
                 Metric = Metric,
@@ -115,7 +203,16 @@ namespace BoxFusion.Commands
                 MaxTrials = MaxTrials,
                 TimeBudget = TimeBudget,
                 SearchWeights = !NoWeightSearch,
-                BaseOptions = new FusionOptions { MaxDetectionsPerImage = MaxDetectionsPerImage },
+                BaseOptions = new FusionOptions
+                {
+                    MaxDetectionsPerImage = MaxDetectionsPerImage,
+                    ClassAgnostic = ClassAgnostic.IsPresent,
+                    MinVotes = voting ? 1 : MinVotes,
+                },
+                // Under a voting rule the votes follow the models a trial keeps, as Merge-Detection -Voting counts them.
+                MinVotesForModels = voting ? models => rule.MinVotes(models) : (Func<int, int>)null,
+                // A file as its full path, so that the splatted Parameters clip the same from any folder; records as given.
+                ImageInfoArgument = info == null ? null : info.Path ?? ImageInfo,
             };
             if (Method != null) space.Methods = Method.Distinct().ToArray();
             if (IouThreshold != null) space.IouThresholds = IouThreshold.Distinct().ToArray();
@@ -123,42 +220,20 @@ namespace BoxFusion.Commands
             if (ConfidenceType != null) space.ConfidenceTypes = ConfidenceType.Distinct().ToArray();
             if (WeightValues != null) space.WeightValues = WeightValues.Distinct().ToArray();
             if (MaskThreshold != null) space.MaskThresholds = MaskThreshold.Distinct().ToArray();
-
-            FusionSearch search;
             try
             {
-                search = new FusionSearch(ensemble, gt, info, space);
+                return new FusionSearch(ensemble, gt, info, space);
             }
             catch (UnknownImageException e)
             {
                 ThrowTerminatingError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId, e.Message, e));
-                return;
+                return null;
             }
-            WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
-                ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
-
-            // The search runs on a worker; this thread reports progress and keeps $BoxFusionTrials current,
-            // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
-            FusionTrial latest = null;
-            int finished = 0;
-            search.TrialCompleted = t => { Volatile.Write(ref latest, t); Interlocked.Increment(ref finished); };
-            var work = Task.Run(() => search.Run(cancel.Token));
-            int reported = 0;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (!work.Wait(250)) reported = Report(search, Volatile.Read(ref finished), reported, clock);
-            IReadOnlyList<FusionTrial> ranked = null;
-            try
+            catch (AmbiguousImageIdException e)
             {
-                ranked = work.GetAwaiter().GetResult();
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message, e));
+                return null;
             }
-            catch (GroundTruthMaskException e)
-            {
-                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
-            }
-            Report(search, ranked.Count, reported, clock);
-            WriteProgress(new ProgressRecord(4, "Optimizing fusion", "Done") { RecordType = ProgressRecordType.Completed });
-            SessionState.PSVariable.Set("global:BoxFusionTrials", ranked.ToArray());
-            foreach (var trial in ranked) WriteObject(trial);
         }
 
         /// <summary>Masks checked and sized as Merge-Detection does; with -IouType Segm, box-only input is pointed out.</summary>
@@ -184,25 +259,44 @@ namespace BoxFusion.Commands
                 WriteWarning("-MaskThreshold is searched only with -IouType Segm; it is ignored.");
         }
 
-        private int Report(FusionSearch search, int finished, int reported, System.Diagnostics.Stopwatch clock)
+        private int lastPercent;
+
+        private void Report(FusionSearch search, int finished, System.Diagnostics.Stopwatch clock)
         {
-            if (finished == reported) return reported;
+            int planned = Math.Max(finished, search.PlannedTrials);
+            int percent = (int)(100L * finished / Math.Max(1, planned));
+            if (TimeBudget > TimeSpan.Zero) percent = Math.Max(percent, (int)Math.Min(100, 100 * clock.Elapsed.Ticks / TimeBudget.Ticks));
+            lastPercent = Math.Max(lastPercent, percent); // the plan only shrinks, but never let the bar go back
             var best = search.Best;
-            string status = string.Format(CultureInfo.InvariantCulture, "{0} trials, best {1} {2:0.0000}: {3} IoU {4:0.###}",
-                finished, Metric, best?.Score ?? 0, best?.Method, best?.IouThreshold ?? 0);
-            var record = new ProgressRecord(4, "Optimizing fusion", status)
+            string status = best == null
+                ? string.Format(CultureInfo.InvariantCulture, "{0} of {1} trials", finished, planned)
+                : string.Format(CultureInfo.InvariantCulture, "{0} of {1} trials, best {2} {3:0.0000}: {4} IoU {5:0.###}{6}",
+                    finished, planned, Metric, best.Score, best.Method, best.IouThreshold, best.Weights.All(w => w == 1) ? "" : ", " + best.WeightText);
+            WriteProgress(new ProgressRecord(4, "Optimizing fusion", status)
             {
-                PercentComplete = Math.Min(99, 100 * finished / Math.Max(1, MaxTrials)),
+                PercentComplete = lastPercent,
                 SecondsRemaining = TimeBudget > TimeSpan.Zero ? (int)Math.Max(0, (TimeBudget - clock.Elapsed).TotalSeconds) : -1,
-            };
-            WriteProgress(record);
-            return finished;
+            });
         }
 
-        protected override void StopProcessing()
+        /// <summary>Says what the ranking alone would not: a budget that allowed no trial, a winner whose scores go above 1.</summary>
+        private void WarnAboutOutcome(IReadOnlyList<FusionTrial> ranked)
         {
-            cancel.Cancel();
-            base.StopProcessing();
+            if (ranked.Count == 0)
+            {
+                WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                    "The time budget ({0}) ended before a single trial could run, so nothing was searched. -TimeBudget takes seconds (600) or a time span ('00:10:00').",
+                    TimeBudget));
+                return;
+            }
+            var top = ranked[0];
+            if (top.ScoresAboveOne == 0) return;
+            var inRange = ranked.FirstOrDefault(t => t.ScoresAboveOne == 0);
+            WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                "The best trial gives {0} fused scores above 1 (WBF -ConfidenceType Avg with unequal weights, as ensemble-boxes does): {1} depends only on their order, but Merge-Detection will warn and a challenge server may reject them.{2}",
+                top.ScoresAboveOne, Metric, inRange == null
+                    ? " Include BoxAndModelAvg or AbsentModelAwareAvg in -ConfidenceType to find settings that keep them in [0, 1]."
+                    : string.Format(CultureInfo.InvariantCulture, " The best trial that keeps them in [0, 1] is rank {0} ({1} {2:0.0000}).", inRange.Rank, Metric, inRange.Score)));
         }
     }
 }

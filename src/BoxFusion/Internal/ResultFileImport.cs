@@ -103,8 +103,5 @@ namespace BoxFusion.Commands
             if (lastReport < 0) return;
             cmdlet.WriteProgress(new ProgressRecord(activityId, "Reading detections", "Done") { RecordType = ProgressRecordType.Completed });
         }
-
-        /// <summary>The model name for a file: its base name (yolox.json -> yolox).</summary>
-        public static string ModelNameOf(string path) => Path.GetFileNameWithoutExtension(path);
     }
 }

@@ -19,11 +19,17 @@ namespace BoxFusion.Commands
             {
                 var result = Enumerable.Repeat(1.0, models.Count).ToArray();
                 var unknown = new List<string>();
+                var keyOf = new string[models.Count];
                 foreach (DictionaryEntry entry in map)
                 {
                     string name = Convert.ToString(entry.Key is PSObject k ? k.BaseObject : entry.Key, CultureInfo.InvariantCulture);
                     int index = IndexOf(models, name);
                     if (index < 0) { unknown.Add(name); continue; }
+                    if (keyOf[index] != null)
+                    {
+                        throw new ArgumentException("-Weight names the model '" + models[index] + "' twice, as '" + keyOf[index] + "' and '" + name + "'; model names ignore case.");
+                    }
+                    keyOf[index] = name;
                     result[index] = ToDouble(entry.Value, name);
                 }
                 if (unknown.Count > 0)
@@ -43,22 +49,19 @@ namespace BoxFusion.Commands
             return new[] { ToDouble(weight, "#1") };
         }
 
-        /// <summary>The model with exactly this name, else the only one that matches ignoring case.</summary>
+        /// <summary>The model with this name (ignoring case, as models are told apart), or -1.</summary>
         private static int IndexOf(IReadOnlyList<string> models, string name)
         {
-            for (int i = 0; i < models.Count; i++) if (string.Equals(models[i], name, StringComparison.Ordinal)) return i;
-            int found = -1;
-            for (int i = 0; i < models.Count; i++)
-            {
-                if (!string.Equals(models[i], name, StringComparison.OrdinalIgnoreCase)) continue;
-                if (found >= 0) return -1; // ambiguous: 'YoloX' and 'yolox' are different models
-                found = i;
-            }
-            return found;
+            for (int i = 0; i < models.Count; i++) if (ModelNames.Comparer.Equals(models[i], name)) return i;
+            return -1;
         }
 
         private static double ToDouble(object value, string which)
         {
+            if (value is PSObject ps) value = ps.BaseObject;
+            // PowerShell converts $null and '' to 0, which would silently drop the model.
+            if (value == null || (value is string text && text.Trim().Length == 0))
+                throw new ArgumentException("-Weight " + which + " is empty; give a number (0 drops a model on purpose).");
             try
             {
                 return LanguagePrimitives.ConvertTo<double>(value);

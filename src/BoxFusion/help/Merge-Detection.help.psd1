@@ -7,7 +7,7 @@ Merge-Detection collects detections (from the pipeline, or read from COCO result
 
 Boxes stay in pixels: unlike ensemble-boxes, there is nothing to normalise. With -ImageInfo (for example the ground truth's gt.json) boxes are first clipped to their image, exactly as ensemble-boxes does after normalising.
 
-Models are told apart by each detection's Model property; Import-Detection sets it to the file's base name (yolox.json is the model 'yolox'). The model order, which a -Weight list follows, is the order in which models first appear in the input.
+Models are told apart by each detection's Model property, ignoring case; Import-Detection sets it to the file's base name (yolox.json is the model 'yolox'), or to the run folder when files share a name (work_dirs/yolox/results.bbox.json). The model order, which a -Weight list follows, is the order in which models first appear in the input.
 
 The methods:
 - WBF (default): Weighted Boxes Fusion. Boxes of one category whose IoU with a cluster's fused box is above -IouThreshold join that cluster; each cluster becomes one box whose coordinates are the score- and weight-weighted average of its members, and whose score follows -ConfidenceType. Best for ensembles of different models.
@@ -27,7 +27,7 @@ Every fused detection says where it came from: Model is the method name, MergedC
         }
         Path                  = @{
             Description = @'
-COCO results files to read directly, each as one model named after the file's base name. This is faster than piping Import-Detection. Wildcards are expanded.
+COCO results files to read directly, each as one model, named as Import-Detection names them (yolox.json is yolox; work_dirs/yolox/results.bbox.json is yolox too) or by -Model. This is faster than piping Import-Detection. Wildcards are expanded.
 
 When you also give -Weight as a list, name the files explicitly so that their order (the model order) is the one you mean, or give -Weight as a hashtable.
 '@
@@ -36,6 +36,10 @@ When you also give -Weight as a list, name the files explicitly so that their or
         LiteralPath           = @{
             Description = 'Like -Path, but each name is used exactly as written: wildcard characters such as [ ] are not expanded.'
             Default     = 'None'
+        }
+        Model                 = @{
+            Description = 'The model names of the -Path or -LiteralPath files, as Import-Detection -Model: one per file, in the order the files are read, or one for all. Files of real layouts that share a name (work_dirs/*/results.bbox.json) are named by their folders by default; files that cannot be told apart are an error, DuplicateModelName.'
+            Default     = 'As Import-Detection: the base name without .bbox, .segm or .proposal, or the nearest folder that differs'
         }
         Method                = @{
             Description = 'The fusion method: WBF (Weighted Boxes Fusion), NMS, SoftNMS or NMW (non-maximum weighted). See the description, and about_BoxFusion for when to choose which.'
@@ -75,18 +79,18 @@ The other methods ignore it.
         }
         Weight                = @{
             Description = @'
-Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models named in the same pipeline.
+Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models: those named by the files of the same pipeline, or those of the detections in a variable the pipeline starts with ($d | Merge-Detection -Weight <Tab>) or given to -InputObject.
 
-A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be finite and 0 or more, with at least one above 0; a model with weight 0 contributes nothing. A list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
+A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be numbers from 0 to 1e9 (only their ratios matter), with at least one above 0; a model with weight 0 contributes nothing. An empty weight ($null or ''), a list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
 '@
             Default     = '1 for every model'
             AcceptedValues = 'a list of numbers (one per model) or a hashtable of model name to number'
         }
         ImageInfo             = @{
             Description = @'
-The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
+The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object or hashtable read from such a file, or image records (objects or hashtables with id, width and height, and optionally file_name). Each record must have an integer or string id of its own and a positive finite width and height; the first that does not stops the command with ImageInfoInvalid, naming the record.
 
-Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images.
+Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images; an id that fits several images stops the command (AmbiguousImageId).
 '@
             Default     = 'None (boxes are not clipped)'
         }
@@ -112,7 +116,7 @@ Detections of an image it does not list are reported (one error ImageNotInImageI
             Default     = '0 (all fused boxes are kept)'
         }
         MinVotes              = @{
-            Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Cannot be used with -Voting.'
+            Description = 'Keep only the fused boxes that at least this many distinct models contributed to: 2 drops every box that only one model found. Only models with a weight above 0 vote: a number above theirs warns, since no box can pass. Cannot be used with -Voting.'
             Default     = '1'
         }
         Voting                = @{
@@ -150,7 +154,7 @@ Merge-Detection keeps every input detection until the input ends, then fuses all
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, DetectionWithoutImageId, MaskSizeMismatch, PolygonMaskWithoutImageSize, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageInfoInvalid, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, MaskSizeMismatch, PolygonMaskWithoutImageSize, InvalidDetection (an input with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, PathIsNotAFile, NotARegularFile, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName). A bad -ImageInfo path is terminating: ImageInfoNotFound, PathIsNotAFile, NotARegularFile, NotAFileSystemPath, ImageInfoInvalid.
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@
