@@ -84,47 +84,46 @@ namespace BoxFusion.Commands
             var reader = new FieldReader(values, checkRules);
             var detection = reader.Build(defaultModel);
             problem = reader.Problem;
-            // An instance mask travels with its detection's other columns (a masked detection through Select-Object).
-            if (detection != null)
+            // An instance mask travels with its detection's other columns (a masked detection through Select-Object,
+            // or deserialized from Export-Clixml and remoting).
+            if (detection != null && problem == null)
             {
-                try
-                {
-                    if (MaskOf(source) is Mask mask) detection.Mask = mask;
-                }
-                catch (ArgumentException e)
-                {
-                    problem = new DetectionProblem("InvalidMask", e.Message.TrimEnd('.'), detection.ImageId);
-                    return null;
-                }
+                var mask = MaskOf(source, out string maskProblem);
+                if (maskProblem != null) problem = new DetectionProblem("InvalidMask", maskProblem, detection.ImageId);
+                else if (mask != null) detection.Mask = mask;
             }
             return problem == null ? detection : null;
         }
 
         /// <summary>
-        /// The source's Mask: the object itself, or one rebuilt from its compressed counts after Export-Clixml /
-        /// Import-Clixml. A mask that cannot be rebuilt is an ArgumentException, never a silent loss.
+        /// The Mask property as a mask: as it is, or rebuilt from a deserialized one, which keeps its size and compressed
+        /// counts. A deserialized polygon mask keeps no points: a problem, never a silent loss. Anything else is no mask.
         /// </summary>
-        private static Mask MaskOf(object source)
+        private static Mask MaskOf(object source, out string problem)
         {
+            problem = null;
             if (source == null) return null;
             var pso = source as PSObject;
             object value = (pso?.BaseObject ?? source) is IDictionary dictionary ? dictionary["Mask"] : (pso ?? PSObject.AsPSObject(source)).Properties["Mask"]?.Value;
-            value = Unwrap(value);
-            if (value == null) return null;
-            if (value is Mask mask) return mask;
-            var saved = PSObject.AsPSObject(value);
-            if (!(Unwrap(saved.Properties["CompressedCounts"]?.Value) is string counts))
-                throw new ArgumentException("its Mask cannot be rebuilt (only run-length masks carry their counts through serialization)");
-            try
+            if (value == null || Unwrap(value) is string) return null;
+            if (Unwrap(value) is Mask mask) return mask;
+            var fields = PSObject.AsPSObject(value).Properties;
+            if (Unwrap(fields["CompressedCounts"]?.Value) is string counts)
             {
-                int height = LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Height"]?.Value));
-                int width = LanguagePrimitives.ConvertTo<int>(Unwrap(saved.Properties["Width"]?.Value));
-                return Mask.FromString(height, width, counts);
+                try
+                {
+                    return Mask.FromString(Convert.ToInt32(Unwrap(fields["Height"]?.Value), CultureInfo.InvariantCulture),
+                        Convert.ToInt32(Unwrap(fields["Width"]?.Value), CultureInfo.InvariantCulture), counts);
+                }
+                catch (Exception e) when (e is MaskFormatException || e is FormatException || e is InvalidCastException || e is OverflowException)
+                {
+                    problem = "its Mask cannot be rebuilt: " + e.Message;
+                    return null;
+                }
             }
-            catch (Exception e) when (e is MaskFormatException || e is PSInvalidCastException)
-            {
-                throw new ArgumentException("its Mask is not valid: " + e.Message, e);
-            }
+            if (Unwrap(fields["IsPolygon"]?.Value) is bool polygon && polygon)
+                problem = "its Mask held polygons, which do not survive serialization (rasterise them first, or keep the detections in memory)";
+            return null;
         }
 
         private static IEnumerable<(string Column, object Value)> Properties(object source)
