@@ -35,6 +35,7 @@ namespace BoxFusion.Evaluation
                 MaxDets = maxDets,
                 MaxDetLast = maxDets[maxDets.Length - 1],
                 HonorIgnoreField = options.HonorIgnoreField,
+                KeepPrecisionRecall = options.KeepPrecisionRecall,
                 Dets = detections,
             };
             run.T = run.IouThrs.Length;
@@ -70,6 +71,7 @@ namespace BoxFusion.Evaluation
             ImageEvaluation.Run(run, parallel);
             double[] stats;
             List<CategoryAp> perCategory = null;
+            PrecisionRecallCurves curves = null;
             try
             {
                 Accumulation.Accumulate(run, parallel);
@@ -83,12 +85,13 @@ namespace BoxFusion.Evaluation
                         perCategory.Add(new CategoryAp(catList[k].Id, catList[k].Name, ap, ap50, gtCount));
                     }
                 }
+                if (options.KeepPrecisionRecall) curves = PrecisionRecallCurves.From(run, catList);
             }
             finally
             {
                 Accumulation.Release(run);
             }
-            return new CocoStats(stats, perCategory, run.I, detections.Count, maxDets);
+            return new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { PrecisionRecall = curves };
         }
 
         /// <summary>sorted() of the image ids: numbers in order, then strings in ordinal order.</summary>

@@ -8,6 +8,7 @@ namespace BoxFusion.Evaluation
         {
             Name = name;
             GroundTruth = groundTruth;
+            PrecisionRecall = stats.PrecisionRecall;
         }
 
         /// <summary>The group: a model name, or "(all)" when not grouped.</summary>

@@ -77,7 +77,8 @@ namespace BoxFusion.Commands
             }
             var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
-            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };
+            // The curves behind the numbers go with every result, for Export-PrecisionRecallChart and for users' own plots.
+            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, KeepPrecisionRecall = true };
             for (int i = 0; i < groupOrder.Count; i++)
             {
                 string name = groupOrder[i];
