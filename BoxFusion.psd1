@@ -19,6 +19,7 @@
         'Measure-Detection'
         'New-Detection'
         'Optimize-Fusion'
+        'Compare-Detection'
     )
     AliasesToExport      = @(
         'Import-Detections'
