@@ -20,6 +20,8 @@
         'New-Detection'
         'Optimize-Fusion'
         'Compare-Detection'
+        'Export-DetectionImage'
+        'Export-PrecisionRecallChart'
     )
     AliasesToExport      = @(
         'Import-Detections'

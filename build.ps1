@@ -45,6 +45,27 @@ function Get-PwshCommand {
     return @($exe)
 }
 
+# SkiaSharp's (and HarfBuzzSharp's) native libraries, as runtimes/<rid>/native/* in the module folder, where
+# BoxFusion.Graphics loads them from (a library project's publish does not copy them). Found through the restore's
+# project.assets.json, so the versions are the ones the csproj names. Debug symbols (.pdb, ~100 MB each) are left out.
+$nativeRuntimes = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx', 'win-x64', 'win-arm64'
+function Copy-NativeLibrary {
+    $assets = Get-Content (Join-Path $root 'src/BoxFusion.Graphics/obj/project.assets.json') -Raw | ConvertFrom-Json
+    $packageRoot = @($assets.packageFolders.PSObject.Properties.Name)[0]
+    $copied = 0
+    foreach ($library in $assets.libraries.PSObject.Properties) {
+        if ($library.Value.type -ne 'package') { continue }
+        foreach ($file in $library.Value.files) {
+            if ($file -notmatch '^runtimes/([^/]+)/native/[^/]+$' -or $Matches[1] -notin $nativeRuntimes -or $file -like '*.pdb') { continue }
+            $destination = Join-Path $moduleDir $file
+            $null = New-Item -ItemType Directory -Force (Split-Path $destination)
+            Copy-Item (Join-Path $packageRoot (Join-Path $library.Value.path $file)) $destination
+            $copied++
+        }
+    }
+    if ($copied -eq 0) { throw 'No native graphics library found in the restored packages.' }
+}
+
 function Invoke-Build {
     Write-Host "Building BoxFusion ($Configuration)..." -ForegroundColor Cyan
     $publish = Join-Path $out 'publish'
@@ -52,6 +73,7 @@ function Invoke-Build {
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     $null = New-Item -ItemType Directory $moduleDir
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $moduleDir
+    Copy-NativeLibrary
     Copy-Item (Join-Path $root 'BoxFusion.psd1') $moduleDir
     Get-ChildItem (Join-Path $root 'src/BoxFusion') -Filter *.ps1xml | Copy-Item -Destination $moduleDir
     $help = Join-Path $root 'src/BoxFusion/en-US'
