@@ -5,7 +5,7 @@
 .DESCRIPTION
     Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files).
     Test       builds, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
-    Demo       builds and runs the main job on the sample data in tests/data/sample.
+    Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
     Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
@@ -138,7 +138,7 @@ Import-Module '$pester'
 function Invoke-Demo {
     Invoke-Build
     $pwsh = Get-PwshCommand
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1') -ModulePath $moduleDir
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Demo.ps1') -ModulePath $moduleDir -PictureFolder (Join-Path $root 'docs')
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -88,8 +88,12 @@ namespace BoxFusion.Graphics
                         ordered.Sort((a, b) => a.Order.CompareTo(b.Order));
                         foreach (var box in ordered) DrawBox(canvas, box, lineWidth);
                         if (style.Labels)
-                            foreach (var box in ordered)
-                                if (!string.IsNullOrEmpty(box.Label)) DrawLabel(canvas, font, box, lineWidth, bitmap.Width, bitmap.Height);
+                        {
+                            // the best-scoring boxes choose their label's place first; the others avoid those places
+                            var placed = new List<SKRect>();
+                            for (int i = ordered.Count - 1; i >= 0; i--)
+                                if (!string.IsNullOrEmpty(ordered[i].Label)) DrawLabel(canvas, font, ordered[i], lineWidth, bitmap.Width, bitmap.Height, placed);
+                        }
                         if (style.Legend && legend != null && legend.Count > 0) DrawLegend(canvas, font, legend, lineWidth, bitmap.Width);
                     }
                 }
@@ -168,23 +172,42 @@ namespace BoxFusion.Graphics
             return 0.299 * r + 0.587 * g + 0.114 * b > 150 ? 0xFF000000 : 0xFFFFFFFF;
         }
 
-        /// <summary>A filled tag in the box's colour, above its top-left corner, or just inside when there is no room above.</summary>
-        private static void DrawLabel(SKCanvas canvas, SKFont font, DrawnBox box, float lineWidth, int width, int height)
+        /// <summary>
+        /// A filled tag in the box's colour: above its top-left corner, else just inside it, else below it, else further
+        /// down; the first of these places that overlaps no tag drawn before, so labels of stacked boxes stay readable.
+        /// </summary>
+        private static void DrawLabel(SKCanvas canvas, SKFont font, DrawnBox box, float lineWidth, int width, int height, List<SKRect> placed)
         {
             float pad = Math.Max(1f, font.Size * 0.2f);
             float textWidth = font.MeasureText(box.Label);
             var metrics = font.Metrics;
             float textHeight = metrics.Descent - metrics.Ascent;
             float tagWidth = textWidth + 2 * pad, tagHeight = textHeight + 2 * pad;
-            float left = (float)box.X - lineWidth / 2;
-            float top = (float)box.Y - lineWidth / 2 - tagHeight;
-            if (top < 0) top = (float)box.Y + lineWidth / 2;
+            float left = (float)box.X - lineWidth / 2, half = lineWidth / 2;
+            var tops = new List<float> { (float)box.Y - half - tagHeight, (float)box.Y + half, (float)(box.Y + box.Height) + half };
+            for (int step = 1; step <= 6; step++) tops.Add((float)box.Y + half + step * tagHeight);
+            SKRect chosen = SKRect.Empty;
+            foreach (float top in tops)
+            {
+                var rect = Place(left, top, tagWidth, tagHeight, width, height);
+                if (chosen.IsEmpty) chosen = rect;
+                bool free = true;
+                foreach (var other in placed)
+                    if (other.IntersectsWith(rect)) { free = false; break; }
+                if (free) { chosen = rect; break; }
+            }
+            placed.Add(chosen);
+            using (var fill = new SKPaint { Color = new SKColor(box.Color), Style = SKPaintStyle.Fill, IsAntialias = true })
+                canvas.DrawRect(chosen, fill);
+            using (var text = new SKPaint { Color = new SKColor(TextColorOn(box.Color)), IsAntialias = true })
+                canvas.DrawText(box.Label, chosen.Left + pad, chosen.Top + pad - metrics.Ascent, SKTextAlign.Left, font, text);
+        }
+
+        private static SKRect Place(float left, float top, float tagWidth, float tagHeight, int width, int height)
+        {
             left = Math.Max(0, Math.Min(left, width - tagWidth));
             top = Math.Max(0, Math.Min(top, height - tagHeight));
-            using (var fill = new SKPaint { Color = new SKColor(box.Color), Style = SKPaintStyle.Fill, IsAntialias = true })
-                canvas.DrawRect(new SKRect(left, top, left + tagWidth, top + tagHeight), fill);
-            using (var text = new SKPaint { Color = new SKColor(TextColorOn(box.Color)), IsAntialias = true })
-                canvas.DrawText(box.Label, left + pad, top + pad - metrics.Ascent, SKTextAlign.Left, font, text);
+            return new SKRect(left, top, left + tagWidth, top + tagHeight);
         }
 
         /// <summary>The legend in the top-right corner: a line sample and the text of each entry, on a pale panel.</summary>
