@@ -151,6 +151,8 @@ function Invoke-Benchmark {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Evaluation.ps1') -ModulePath $moduleDir -Images $Images
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Pictures.ps1') -ModulePath $moduleDir
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Fuzz {

@@ -50,8 +50,11 @@ namespace BoxFusion.Graphics
         /// <summary>The colour of a blank canvas (an image without its file).</summary>
         public uint Background { get; set; } = Colors.Canvas;
 
-        /// <summary>zlib level of the PNG, 0 to 9: 4 is nearly as small as 9 and several times faster.</summary>
-        public int PngCompression { get; set; } = 4;
+        /// <summary>
+        /// zlib level of the PNG, 0 to 9. With the Up filter, level 1 makes photos about 10% larger than the best
+        /// setting (all filters, level 6) in a third of the time, which is what keeps drawing at 100+ images a second.
+        /// </summary>
+        public int PngCompression { get; set; } = 1;
     }
 
     /// <summary>The image file could not be decoded (corrupt, truncated, or not an image format SkiaSharp reads).</summary>
@@ -98,7 +101,7 @@ namespace BoxFusion.Graphics
                     }
                 }
                 using (var pixmap = bitmap.PeekPixels())
-                using (var png = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, Math.Max(0, Math.Min(9, style.PngCompression)))))
+                using (var png = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, Math.Max(0, Math.Min(9, style.PngCompression)))))
                     return png.ToArray();
             }
         }
