@@ -47,7 +47,10 @@ Describe 'Export-DetectionImage draws' {
     It 'Compare-Detection rows by outcome: only the misses' {
         $out = Join-Path $TestDrive 'misses'
         $missed = Compare-Detection $gt -Path $yolox | Where-Object Outcome -EQ Missed | Sort-Object { $_.GroundTruth.Height } -Descending | Select-Object -First 1
-        $file = $missed | Export-DetectionImage -Path $out -ImageInfo $gt -LineWidth 4 -NoLabel -NoLegend -PassThru
+        # no -ImageInfo: the rows carry their image's record (file name, size)
+        $file = $missed | Export-DetectionImage -Path $out -LineWidth 4 -NoLabel -NoLegend -PassThru
+        $file.BaseName | Should -Be ([System.IO.Path]::GetFileNameWithoutExtension($missed.FileName))
+        (Get-PngSize $file.FullName).Width | Should -Be $missed.Image.Width
         $g = $missed.GroundTruth
         $x = [int][math]::Round($g.X)
         $colours = for ($y = [int]$g.Y + 4; $y -lt [int]($g.Y + $g.Height) - 4; $y++) { Get-Pixel $file.FullName $x $y }

@@ -142,7 +142,7 @@ namespace BoxFusion.Commands
                     DetectionImageSettings.NoteModel(settings, d.Model ?? "");
                     return;
                 case DetectionMatch m:
-                    var forMatch = Find(m.ImageId);
+                    var forMatch = Find(m.ImageId, m.Image);
                     if (forMatch != null) forMatch.Matches.Add(m);
                     return;
                 default:
@@ -153,8 +153,11 @@ namespace BoxFusion.Commands
             }
         }
 
-        /// <summary>The image an id belongs to (created on first sight), or null when the image info lacks it.</summary>
-        private ImageInput Find(object id)
+        /// <summary>
+        /// The image an id belongs to (created on first sight), or null when the image info lacks it. Without image info,
+        /// a Compare-Detection row's own image record gives the file name and size.
+        /// </summary>
+        private ImageInput Find(object id, CocoImage known = null)
         {
             CocoImage image = null;
             if (info != null && !info.TryFindImage(id, out image))
@@ -168,6 +171,7 @@ namespace BoxFusion.Commands
                 byKey.Add(key, input = new ImageInput(image?.Id ?? id, image));
                 images.Add(input);
             }
+            if (input.Image == null && known != null) input.Image = known;
             return input;
         }
 

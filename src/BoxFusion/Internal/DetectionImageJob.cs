@@ -19,7 +19,9 @@ namespace BoxFusion.Commands
         }
 
         public object Id { get; }
-        public CocoImage Image { get; }
+
+        /// <summary>The image record: from -GroundTruth/-ImageInfo, else from the Compare-Detection rows, else null.</summary>
+        public CocoImage Image { get; set; }
         public List<Detection> Detections { get; } = new List<Detection>();
         public List<DetectionMatch> Matches { get; } = new List<DetectionMatch>();
     }
@@ -31,6 +33,7 @@ namespace BoxFusion.Commands
         public Dictionary<int, string> CategoryNames = new Dictionary<int, string>();
         public Dictionary<string, uint> ModelColors = new Dictionary<string, uint>(ModelNames.Comparer);
         public List<string> ModelOrder = new List<string>();
+        public int PaletteUsed;                      // palette colours handed out so far
         public uint GroundTruthColor;
         public double MinScore;
         public DrawingStyle Style;
@@ -152,7 +155,7 @@ namespace BoxFusion.Commands
 
         private static DrawnBox MatchBox(PictureSettings settings, DetectionMatch m)
         {
-            string category = CategoryText(settings, m.CategoryId);
+            string category = string.IsNullOrEmpty(m.Category) ? CategoryText(settings, m.CategoryId) : m.Category;
             if (m.Detection == null)
             {
                 var g = m.GroundTruth;

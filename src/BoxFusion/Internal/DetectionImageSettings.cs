@@ -62,10 +62,8 @@ namespace BoxFusion.Commands
             settings.ModelOrder.Add(model);
             if (!settings.ModelColors.ContainsKey(model))
             {
-                int taken = 0;
-                foreach (var m in settings.ModelOrder) if (settings.ModelColors.ContainsKey(m)) taken++;
                 var palette = Graphics.Colors.Palette;
-                settings.ModelColors[model] = palette[taken % palette.Count];
+                settings.ModelColors[model] = palette[settings.PaletteUsed++ % palette.Count];
             }
         }
 
