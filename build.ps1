@@ -3,17 +3,19 @@
 .SYNOPSIS
     Builds, tests, demonstrates and benchmarks the BoxFusion module.
 .DESCRIPTION
-    Build      compiles the module into out/BoxFusion (psd1, dlls, format, types and help files).
-    Test       builds, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
+    Build      compiles the module into out/BoxFusion (psd1, dlls, native graphics libraries, format, types and help files, licence, notices).
+    Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
+               (out/repository is a local PSResourceGet repository: register it to install from it).
+    Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
-    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble.
+    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures).
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Fuzz')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Benchmark', 'Fuzz')]
     [string] $Task = 'Build',
     [ValidateSet('Release', 'Debug')]
     [string] $Configuration = 'Release',
@@ -76,6 +78,8 @@ function Invoke-Build {
     Copy-NativeLibrary
     Copy-Item (Join-Path $root 'BoxFusion.psd1') $moduleDir
     Get-ChildItem (Join-Path $root 'src/BoxFusion') -Filter *.ps1xml | Copy-Item -Destination $moduleDir
+    # The documents a gallery package carries (the nupkg holds the module folder as it is).
+    foreach ($document in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md') { Copy-Item (Join-Path $root $document) $moduleDir }
     $help = Join-Path $root 'src/BoxFusion/en-US'
     if (Test-Path $help) { Copy-Item $help -Destination $moduleDir -Recurse }
     # Cmdlet help: MAML from src/BoxFusion/help/*.help.psd1, checked against the built cmdlets (in a child pwsh, which loads the dll).
@@ -83,6 +87,43 @@ function Invoke-Build {
     $pwsh = Get-PwshCommand
     Invoke-Native 'Help generation' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'src/BoxFusion/help/New-MamlHelp.ps1') -SourceFolder (Join-Path $root 'src/BoxFusion/help') -OutputPath $maml -ModulePath $moduleDir }
     Write-Host "Module ready: $moduleDir" -ForegroundColor Green
+}
+
+# The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:
+# Compress-PSResource is Publish-PSResource without the upload, so the same manifest checks and nuspec.
+# PSResourceGet creates its repository store under the user's local application data on first use; the child pwsh
+# gets a home under out/ so the user's store is never created or changed (on Windows that folder cannot be moved).
+function Invoke-Package {
+    Invoke-Build | Out-Host
+    $repository = Join-Path $out 'repository'
+    $null = New-Item -ItemType Directory $repository -Force
+    Get-ChildItem $repository -Filter 'BoxFusion.*.nupkg' | Remove-Item
+    $version = (Import-PowerShellDataFile (Join-Path $moduleDir 'BoxFusion.psd1')).ModuleVersion
+    $isolatedHome = Join-Path $out 'package-home'
+    $names = 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME'
+    $saved = @{}
+    foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+    $pwsh = Get-PwshCommand
+    try {
+        if (-not $IsWindows) {
+            # The folders must exist: .NET reports a missing special folder as '', and PSResourceGet would then
+            # write its store relative to the current directory.
+            $folders = @($isolatedHome, (Join-Path $isolatedHome '.local/share'), (Join-Path $isolatedHome '.config'), (Join-Path $isolatedHome '.cache'))
+            foreach ($folder in $folders) { $null = New-Item -ItemType Directory $folder -Force }
+            $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME = $folders
+        }
+        Invoke-Native 'Compress-PSResource' {
+            & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Compress-PSResource -Path '$moduleDir' -DestinationPath '$repository'"
+        } | Out-Host
+    }
+    finally {
+        foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+        if (Test-Path $isolatedHome) { Remove-Item $isolatedHome -Recurse -Force }
+    }
+    $package = Join-Path $repository "BoxFusion.$version.nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Package ready: $package" -ForegroundColor Green
+    $package
 }
 
 function Restore-Pester {
@@ -95,7 +136,7 @@ function Restore-Pester {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    $package = Invoke-Package
     Write-Host 'Engine tests (xunit)...' -ForegroundColor Cyan
     $xunitLog = dotnet test (Join-Path $root 'tests/BoxFusion.Engine.Tests/BoxFusion.Engine.Tests.csproj') -c $Configuration --nologo 2>&1
     $xunitExit = $LASTEXITCODE
@@ -122,6 +163,7 @@ Import-Module '$pester'
     if (Test-Path $resultFile) { Remove-Item $resultFile }
     $pwsh = Get-PwshCommand
     $env:BOXFUSION_MODULE = $moduleDir
+    $env:BOXFUSION_PACKAGE = $package
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
     $pesterPassed = 0; $pesterFailed = 1
     if (Test-Path $resultFile) {
@@ -151,6 +193,9 @@ function Invoke-Benchmark {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Evaluation.ps1') -ModulePath $moduleDir -Images $Images
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    # Masks: the issue's synthetic segm ensemble (1000 images x 3 models), whatever -Images is.
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Masks.ps1') -ModulePath $moduleDir -Images 1000
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Pictures.ps1') -ModulePath $moduleDir
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
@@ -158,12 +203,13 @@ function Invoke-Benchmark {
 function Invoke-Fuzz {
     Invoke-Build
     $pwsh = Get-PwshCommand
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases -SurfaceCases ([math]::Max(600, [int]($FuzzCases / 5)))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { $null = Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Benchmark' { Invoke-Benchmark }

@@ -2,7 +2,8 @@
 .SYNOPSIS
     The main job on the bundled sample: three detectors' COCO results fused into one submission,
     and each model's COCO AP next to each fusion method's; then one image drawn with every model's boxes, the fused
-    boxes and the ground truth, and the precision-recall chart of the models and the fusion.
+    boxes and the ground truth, and the precision-recall chart of the models and the fusion; then the same (numbers)
+    for instance masks (sample-masks).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -60,3 +61,25 @@ if (Get-Command Export-DetectionImage -ErrorAction SilentlyContinue) {
         Export-PrecisionRecallChart (Join-Path $PictureFolder 'sample-precision-recall.png') -Title 'Precision-recall on the sample: three models and their WBF fusion' -Force -PassThru
     Write-Host "Wrote $chart"
 }
+
+# The instance-segmentation part: three mask models' segm results, fused masks, mask AP.
+$maskSample = Join-Path $PSScriptRoot 'data/sample-masks'
+$maskModels = 'maskrcnn', 'cascade-mask', 'mask2former' | ForEach-Object { Join-Path $maskSample "$_.json" }
+$maskTruth = Join-Path $maskSample 'gt.json'
+Write-Host ''
+Write-Host "Masks: $maskSample" -ForegroundColor Cyan
+$masked = Import-Detection $maskModels
+$segmSubmission = Join-Path $OutputFolder 'segm-submission.json'
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$fusedMasks = $masked | Merge-Detection -Method WBF -ImageInfo $maskTruth
+$fusedMasks | Export-Submission -Path $segmSubmission -Force
+Write-Host ("WBF fused {0} masks of 3 models into {1} in {2:0.00} s; wrote {3}" -f $masked.Count, $fusedMasks.Count, $clock.Elapsed.TotalSeconds, $segmSubmission) -ForegroundColor Cyan
+$fusedMasks | Select-Object -First 3 | Format-Table | Out-Host
+Write-Host 'COCO mask evaluation (Measure-Detection -IouType Segm):' -ForegroundColor Cyan
+$rows = [System.Collections.Generic.List[object]]::new()
+$masked | Measure-Detection -GroundTruth $maskTruth -IouType Segm -GroupBy Model | ForEach-Object { $rows.Add($_) }
+foreach ($method in 'WBF', 'NMS', 'NMW') {
+    $masked | Merge-Detection -Method $method -ImageInfo $maskTruth |
+        Measure-Detection -GroundTruth $maskTruth -IouType Segm -GroupBy Model | ForEach-Object { $rows.Add($_) }
+}
+$rows | Format-Table | Out-Host

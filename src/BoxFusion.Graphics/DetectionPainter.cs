@@ -22,6 +22,11 @@ namespace BoxFusion.Graphics
         public LineStyle Line { get; set; }
         public string Label { get; set; }
         public double Order { get; set; }
+
+        /// <summary>An instance mask to fill translucently: COCO run lengths (column-major, zeros first), or null.</summary>
+        public uint[] MaskCounts { get; set; }
+        public int MaskHeight { get; set; }
+        public int MaskWidth { get; set; }
     }
 
     /// <summary>One line of the legend: a sample of the line and its text.</summary>
@@ -80,6 +85,7 @@ namespace BoxFusion.Graphics
             style = style ?? new DrawingStyle();
             using (var bitmap = encodedImage != null ? Decode(encodedImage) : Blank(width, height, style.Background))
             {
+                FillMasks(bitmap, boxes);
                 using (var canvas = new SKCanvas(bitmap))
                 {
                     float scale = Math.Min(bitmap.Width, bitmap.Height);
@@ -104,6 +110,54 @@ namespace BoxFusion.Graphics
                 using (var png = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Up, Math.Max(0, Math.Min(9, style.PngCompression)))))
                     return png.ToArray();
             }
+        }
+
+        /// <summary>Opacity of a mask's fill: the picture stays visible under it.</summary>
+        public const double MaskOpacity = 0.4;
+
+        /// <summary>
+        /// Each mask of the picture's size blended into the pixels in its box's colour (lowest order first, so the
+        /// best-scoring on top). Masks of another size are left out; their boxes are still drawn.
+        /// </summary>
+        private static void FillMasks(SKBitmap bitmap, IReadOnlyList<DrawnBox> boxes)
+        {
+            if (boxes == null) return;
+            var masked = new List<DrawnBox>();
+            foreach (var b in boxes)
+                if (b.MaskCounts != null && b.MaskHeight == bitmap.Height && b.MaskWidth == bitmap.Width) masked.Add(b);
+            if (masked.Count == 0) return;
+            masked.Sort((a, b) => a.Order.CompareTo(b.Order));
+            int width = bitmap.Width, height = bitmap.Height;
+            var pixels = new int[width * height];
+            System.Runtime.InteropServices.Marshal.Copy(bitmap.GetPixels(), pixels, 0, pixels.Length);
+            bool bgra = bitmap.ColorType == SKColorType.Bgra8888;
+            int a = (int)Math.Round(MaskOpacity * 256);
+            foreach (var box in masked)
+            {
+                uint c = box.Color;
+                int cr = (int)(c >> 16) & 0xFF, cg = (int)(c >> 8) & 0xFF, cb = (int)c & 0xFF;
+                long p = 0, total = (long)width * height;
+                var counts = box.MaskCounts;
+                for (int j = 0; j < counts.Length && p < total; j++)
+                {
+                    long end = Math.Min(total, p + counts[j]);
+                    if ((j & 1) == 1)
+                    {
+                        for (long q = p; q < end; q++)
+                        {
+                            // column-major: run position q is row q % height of column q / height
+                            int at = (int)(q % height) * width + (int)(q / height);
+                            int v = pixels[at];
+                            int r = bgra ? (v >> 16) & 0xFF : v & 0xFF, g = (v >> 8) & 0xFF, b = bgra ? v & 0xFF : (v >> 16) & 0xFF;
+                            r += ((cr - r) * a) >> 8; g += ((cg - g) * a) >> 8; b += ((cb - b) * a) >> 8;
+                            int alpha = (int)((uint)v >> 24);
+                            pixels[at] = (alpha << 24) | (bgra ? (r << 16) | (g << 8) | b : (b << 16) | (g << 8) | r);
+                        }
+                    }
+                    p = end;
+                }
+            }
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
         }
 
         private static SKBitmap Blank(int width, int height, uint background)

@@ -67,10 +67,7 @@ namespace BoxFusion.Graphics
             return Path.Combine(NativeFolder, name + ext);
         }
 
-        /// <summary>
-        /// .NET (Core): a DllImport resolver for that assembly, through reflection because netstandard2.0 lacks NativeLibrary.
-        /// .NET Framework (Windows PowerShell): load the DLL by full path first, so the DllImport by name finds it loaded.
-        /// </summary>
+        /// <summary>A DllImport resolver for that assembly, through reflection because netstandard2.0 lacks NativeLibrary.</summary>
         private static void Hook(Assembly assembly, string library)
         {
             string path = NativePath(library);
@@ -93,32 +90,8 @@ namespace BoxFusion.Graphics
                 }
                 return;
             }
-            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && File.Exists(path)) LoadLibraryW(path);
-            // .NET Framework binds strong names exactly: ScottPlot asks for an older SkiaSharp than the one shipped
-            if (!redirecting)
-            {
-                redirecting = true;
-                AppDomain.CurrentDomain.AssemblyResolve += RedirectToLoaded;
-            }
+            throw new TypeLoadException("this .NET has no NativeLibrary: BoxFusion needs PowerShell 7.6 or later");
         }
-
-        private static bool redirecting;
-
-        /// <summary>Only for SkiaSharp's own assemblies, and only to the copy this module already loaded.</summary>
-        private static Assembly RedirectToLoaded(object sender, ResolveEventArgs args)
-        {
-            string name = new AssemblyName(args.Name).Name;
-            if (name != "SkiaSharp" && name != "HarfBuzzSharp" && name != "SkiaSharp.HarfBuzz") return null;
-            string here = Path.GetDirectoryName(typeof(GraphicsRuntime).Assembly.Location) ?? ".";
-            foreach (var loaded in AppDomain.CurrentDomain.GetAssemblies())
-                if (loaded.GetName().Name == name && !loaded.IsDynamic && string.Equals(Path.GetDirectoryName(loaded.Location), here, StringComparison.OrdinalIgnoreCase))
-                    return loaded;
-            string file = Path.Combine(here, name + ".dll");
-            return File.Exists(file) ? Assembly.LoadFrom(file) : null;
-        }
-
-        [DllImport("kernel32", CharSet = CharSet.Unicode, SetLastError = true)]
-        private static extern IntPtr LoadLibraryW(string path);
 
         private sealed class LibraryResolver
         {

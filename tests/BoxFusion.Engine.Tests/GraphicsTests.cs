@@ -98,6 +98,30 @@ namespace BoxFusion.Tests
         }
 
         [Fact]
+        public void MasksAreFilledTranslucentlyInTheBoxColour()
+        {
+            // a mask covering x 30..49, y 20..29 of a 100 x 80 picture, as COCO's column-major run lengths
+            int width = 100, height = 80;
+            var counts = new List<uint>();
+            uint zeros = 30 * 80 + 20;
+            for (int x = 30; x < 50; x++)
+            {
+                counts.Add(zeros);
+                counts.Add(10);
+                zeros = (uint)(height - 10);
+            }
+            counts.Add((uint)((width - 50) * height + height - 30));
+            var box = new DrawnBox { X = 30, Y = 20, Width = 20, Height = 10, Color = 0xFF0000FF, MaskCounts = counts.ToArray(), MaskHeight = height, MaskWidth = width };
+            using var bitmap = Decode(DetectionPainter.Draw(null, width, height, new[] { box }, null, Plain(1)));
+            Assert.Equal(new SKColor(153, 153, 255), bitmap.GetPixel(40, 25));   // 40% blue over white
+            Assert.Equal(SKColors.White, bitmap.GetPixel(40, 40));
+            Assert.Equal(SKColors.White, bitmap.GetPixel(60, 25));
+            var wrongSize = new DrawnBox { X = 30, Y = 20, Width = 20, Height = 10, Color = 0xFF0000FF, MaskCounts = counts.ToArray(), MaskHeight = 40, MaskWidth = 200 };
+            using var unfilled = Decode(DetectionPainter.Draw(null, width, height, new[] { wrongSize }, null, Plain(1)));
+            Assert.Equal(SKColors.White, unfilled.GetPixel(40, 25));
+        }
+
+        [Fact]
         public void DamagedImagesAreRefused()
         {
             Assert.Throws<ImageDecodeException>(() => DetectionPainter.Draw(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 0, new DrawnBox[0], null, Plain()));

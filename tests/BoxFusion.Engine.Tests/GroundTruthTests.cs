@@ -117,22 +117,66 @@ namespace BoxFusion.Tests
             {
                 new CocoImage(7L, "7.jpg", 100, 100, 0),
                 new CocoImage(8L, "cat.png", 100, 100, 1),
-                new CocoImage("cat.png", "other.png", 100, 100, 2),
+                new CocoImage("dog", "other.png", 100, 100, 2),
                 new CocoImage("9", "nine.png", 100, 100, 3),
                 new CocoImage(9L, "nine-number.png", 100, 100, 4),
+                new CocoImage(1L, "0005.jpg", 100, 100, 5),
+                new CocoImage(42L, null, 100, 100, 6),
+                new CocoImage(10L, "val/pic.JPG", 100, 100, 7),
             }, new CocoAnnotation[0], new CocoCategory[0]);
             CocoImage image;
             Assert.True(gt.TryFindImage(7L, out image)); Assert.Equal(0, image.Index);
             Assert.True(gt.TryFindImage(7, out image)); Assert.Equal(0, image.Index);       // an int is normalised
-            Assert.True(gt.TryFindImage("7.jpg", out image)); Assert.Equal(0, image.Index); // file name
-            Assert.True(gt.TryFindImage("cat.png", out image)); Assert.Equal(1, image.Index); // file name before string id
-            Assert.True(gt.TryFindImage("9", out image)); Assert.Equal(3, image.Index);     // string id before numeric
-            Assert.True(gt.TryFindImage("8", out image)); Assert.Equal(1, image.Index);     // numeric text -> numeric id
+            Assert.True(gt.TryFindImage("7.jpg", out image)); Assert.Equal(0, image.Index); // exact file name
+            Assert.True(gt.TryFindImage("7", out image)); Assert.Equal(0, image.Index);     // file name without extension
+            Assert.True(gt.TryFindImage("dog", out image)); Assert.Equal(2, image.Index);   // a string id
+            Assert.True(gt.TryFindImage("9", out image)); Assert.Equal(3, image.Index);     // a string id, never the number 9
+            Assert.True(gt.TryFindImage("42", out image)); Assert.Equal(6, image.Index);    // an image without file name is named by its id
+            Assert.True(gt.TryFindImage("pic.JPG", out image)); Assert.Equal(7, image.Index); // the name without its folder
+            Assert.True(gt.TryFindImage("PIC", out image)); Assert.Equal(7, image.Index);   // ... and without extension, in any case
+            Assert.False(gt.TryFindImage("8", out image));     // text is never parsed as a number: 8 is cat.png
+            Assert.False(gt.TryFindImage("1", out image));     // image 1 is 0005.jpg
+            Assert.False(gt.TryFindImage("0001", out image));
+            Assert.False(gt.TryFindImage("0005.png", out image));
             Assert.False(gt.TryFindImage("missing.jpg", out image));
             Assert.False(gt.TryFindImage(12L, out image));
             Assert.False(gt.TryFindImage(null, out image));
             Assert.Throws<ArgumentException>(() => new CocoGroundTruth(
                 new[] { new CocoImage(1L, "a", 1, 1, 0), new CocoImage(1, "b", 1, 1, 1) }, null, null));
+        }
+
+        /// <summary>The ambiguity error: its type, the id and every candidate, named in the message.</summary>
+        private static Exception Ambiguous(CocoGroundTruth gt, object id, params string[] candidates)
+        {
+            var ex = Assert.ThrowsAny<Exception>(() => gt.TryFindImage(id, out _));
+            Assert.Equal("AmbiguousImageIdException", ex.GetType().Name);
+            Assert.Contains(ImageIds.Describe(id), ex.Message);
+            foreach (var c in candidates) Assert.Contains(c, ex.Message);
+            return ex;
+        }
+
+        [Fact]
+        public void AnAmbiguousNameIsAnErrorListingTheCandidates()
+        {
+            var gt = new CocoGroundTruth(new[]
+            {
+                new CocoImage(1L, "train/000001.jpg", 100, 100, 0),
+                new CocoImage(2L, "val/000001.jpg", 100, 100, 1),
+                new CocoImage(3L, "IMG.jpg", 100, 100, 2),
+                new CocoImage(4L, "img.png", 100, 100, 3),
+                new CocoImage(5L, "same.jpg", 100, 100, 4),
+                new CocoImage(6L, "same.jpg", 100, 100, 5),
+                new CocoImage("x.jpg", "a.jpg", 100, 100, 6),
+                new CocoImage(7L, "x.jpg", 100, 100, 7),
+            }, new CocoAnnotation[0], new CocoCategory[0]);
+            Ambiguous(gt, "000001.jpg", "train/000001.jpg", "val/000001.jpg");
+            Ambiguous(gt, "000001", "train/000001.jpg", "val/000001.jpg");
+            Ambiguous(gt, "img", "IMG.jpg", "img.png");           // YOLO's img.txt
+            Ambiguous(gt, "same.jpg", "5", "6");                   // built in memory with one file name twice
+            Ambiguous(gt, "x.jpg", "a.jpg", "7");                  // one image's id, another's file name
+            Assert.True(gt.TryFindImage("train/000001.jpg", out var image)); Assert.Equal(1L, image.Id); // the full name is exact
+            Assert.True(gt.TryFindImage("IMG.jpg", out image)); Assert.Equal(3L, image.Id);
+            Assert.True(gt.TryFindImage(5L, out image)); Assert.Equal(5L, image.Id);
         }
 
         [Fact]
@@ -199,7 +243,13 @@ namespace BoxFusion.Tests
         [InlineData("hugewidth.json", "{\"images\":[{\"id\":1,\"width\":1e999,\"height\":5}]}", "images", 0, "width")]
         [InlineData("strwidth.json", "{\"images\":[{\"id\":1,\"width\":\"5\",\"height\":5}]}", "images", 0, "'width' must be a number")]
         [InlineData("dupimage.json", "{\"images\":[{\"id\":1,\"width\":5,\"height\":5},{\"id\":1,\"width\":5,\"height\":5}]}", "images", 1, "duplicate image id 1")]
-        [InlineData("floatid.json", "{\"images\":[{\"id\":1.5,\"width\":5,\"height\":5}]}", "images", 0, "'id' must be an integer or a string")]
+        [InlineData("floatid.json", "{\"images\":[{\"id\":1.5,\"width\":5,\"height\":5}]}", "images", 0, "'id' must be an integer or a string; found 1.5")]
+        [InlineData("imagestwice.json", "{\"images\":[{\"id\":1,\"width\":5,\"height\":5}],\"images\":[{\"id\":2,\"width\":5,\"height\":5}]}", "images", -1, "'images' appears twice")]
+        [InlineData("imagestwicesame.json", "{\"images\":[{\"id\":1,\"width\":5,\"height\":5}],\"images\":[{\"id\":1,\"width\":5,\"height\":5}]}", "images", -1, "'images' appears twice")]
+        [InlineData("annotationstwice.json", OneImage + "\"annotations\":[],\"categories\":[],\"annotations\":[]}", "annotations", -1, "'annotations' appears twice")]
+        [InlineData("categoriestwice.json", "{\"categories\":[],\"images\":[],\"categories\":[]}", "categories", -1, "'categories' appears twice")]
+        [InlineData("dupfilename.json", "{\"images\":[{\"id\":1,\"file_name\":\"a.jpg\",\"width\":5,\"height\":5},{\"id\":2,\"file_name\":\"a.jpg\",\"width\":5,\"height\":5}]}", "images", 1, "file_name \"a.jpg\" is also the file_name of images[0] (id 1)")]
+        [InlineData("dupimagelater.json", "{\"images\":[{\"id\":1,\"width\":5,\"height\":5},{\"id\":2,\"width\":5,\"height\":5},{\"id\":1.0,\"width\":5,\"height\":5}]}", "images", 2, "duplicate image id 1 (also images[0])")]
         [InlineData("noimageid.json", OneImage + "\"annotations\":[{\"category_id\":1,\"bbox\":[1,2,3,4]}]}", "annotations", 0, "no 'image_id'")]
         [InlineData("nocat.json", OneImage + "\"annotations\":[{\"image_id\":1,\"bbox\":[1,2,3,4]}]}", "annotations", 0, "no 'category_id'")]
         [InlineData("nobbox.json", OneImage + "\"annotations\":[{\"image_id\":1,\"category_id\":1}]}", "annotations", 0, "no 'bbox'")]
@@ -221,6 +271,37 @@ namespace BoxFusion.Tests
             if (record >= 0) Assert.Contains(section + "[" + record + "]", ex.Message);
             Assert.Contains(fragment, ex.Message);
             if (name != "noimages.json") Assert.True(ex.BytePosition >= 0);
+        }
+
+        [Theory]
+        [InlineData(65)]
+        [InlineData(990)] // about as deep as Python's json reads
+        public void DeepNestingInKeysItDoesNotUseIsRead(int depth)
+        {
+            string deep = new string('[', depth) + new string(']', depth);
+            string text = "{\"info\":" + deep + ",\"images\":[{\"id\":1,\"extra\":" + deep + ",\"width\":640,\"height\":480}]," +
+                "\"annotations\":[{\"id\":1,\"image_id\":1,\"category_id\":1,\"segmentation\":" + deep + ",\"bbox\":[1,2,3,4]}]," +
+                "\"categories\":[{\"id\":1,\"name\":\"a\",\"keypoints\":" + deep + "}]}";
+            string path = Write("deep.json", text);
+            foreach (int bufferSize in new[] { 0, 64 })
+            {
+                foreach (bool imagesOnly in new[] { false, true })
+                {
+                    var gt = CocoGroundTruthReader.Read(path, imagesOnly, bufferSize);
+                    Assert.Single(gt.Images);
+                    Assert.Equal(imagesOnly ? 0 : 1, gt.Annotations.Count);
+                    Assert.Single(gt.Categories);
+                }
+            }
+        }
+
+        [Fact]
+        public void NestingBeyondTheLimitIsNamedNotCalledTruncated()
+        {
+            string text = OneImage + "\"info\":" + new string('[', 5000) + new string(']', 5000) + ",\"annotations\":[]}";
+            var ex = Bad("toodeep.json", text);
+            Assert.Contains("nested more than", ex.Message);
+            Assert.DoesNotContain("truncated", ex.Message);
         }
 
         [Fact]

@@ -29,6 +29,9 @@ namespace BoxFusionFuzz
     /// </summary>
     public static class Oracle
     {
+        /// <summary>RFC 8259 with the readers' documented nesting limit (1000 levels, as deep as Python's json reads).</summary>
+        private static readonly JsonDocumentOptions Strict = new JsonDocumentOptions { MaxDepth = 1000 };
+
         public static Expectation Classify(byte[] data, bool strictPrefix)
         {
             var x = new Expectation();
@@ -37,7 +40,7 @@ namespace BoxFusionFuzz
             for (int i = offset; i < data.Length && blank; i++) blank = data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n';
             if (blank) return Fail(x, "FileEmpty", "only whitespace");
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset)); }
+            try { doc = JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset), Strict); }
             catch (JsonException e) { return Fail(x, strictPrefix ? "Truncated" : null, e.Message); }
             using (doc)
             {
@@ -72,12 +75,17 @@ namespace BoxFusionFuzz
 
         private static bool Finite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
-        /// <summary>The first problem of a record (property order), then missing fields, negative sizes, negative scores.</summary>
+        /// <summary>The documented bound on a detection's numbers: each within 1e9 in magnitude.</summary>
+        public static bool BeyondBound(double score, double x, double y, double w, double h) =>
+            Math.Abs(score) > 1e9 || Math.Abs(x) > 1e9 || Math.Abs(y) > 1e9 || Math.Abs(w) > 1e9 || Math.Abs(h) > 1e9;
+
+        /// <summary>The first problem of a record (property order, a used key given twice included), then missing fields, negative sizes, negative scores, numbers beyond 1e9.</summary>
         private static string Record(JsonElement record, out object[] good)
         {
             good = null;
             string problem = null;
             bool hasImage = false, hasCategory = false, hasBox = false, hasScore = false;
+            int seen = 0;
             double x = 0, y = 0, w = 0, h = 0, score = 0;
             object image = null;
             int category = 0;
@@ -87,6 +95,8 @@ namespace BoxFusionFuzz
                 var v = p.Value;
                 var kind = v.ValueKind;
                 if (field < 0) continue;
+                if ((seen & (1 << field)) != 0) problem = problem ?? "DuplicateKey"; // a used key given twice
+                seen |= 1 << field;
                 if (field != 2 && (kind == JsonValueKind.Array || kind == JsonValueKind.Object)) { problem = problem ?? "WrongType"; continue; }
                 switch (field)
                 {
@@ -135,6 +145,7 @@ namespace BoxFusionFuzz
             if (!hasImage || !hasCategory || !hasBox || !hasScore) return "MissingField";
             if (w < 0 || h < 0) return "NegativeSize";
             if (score < 0) return "ScoreOutOfRange";
+            if (BeyondBound(score, x, y, w, h)) return "OutOfRange";
             good = new object[] { image, category, x, y, w, h, score };
             return null;
         }
@@ -163,13 +174,13 @@ namespace BoxFusionFuzz
         public static bool IsJson(byte[] data)
         {
             int offset = data.Length >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
-            try { using (JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset))) return true; }
+            try { using (JsonDocument.Parse(new ReadOnlyMemory<byte>(data, offset, data.Length - offset), Strict)) return true; }
             catch (JsonException) { return false; }
         }
 
         /// <summary>
         /// The submission, read as strict JSON, against the fused detections Export-Submission keeps (an image id,
-        /// finite numbers, positive width and height), in order and exactly. Null when they agree.
+        /// finite numbers within 1e9, a score not negative, positive width and height), in order and exactly. Null when they agree.
         /// </summary>
         public static string CompareSubmission(byte[] file, IList fused)
         {
@@ -180,7 +191,8 @@ namespace BoxFusionFuzz
                 {
                     var d = (o is PSObject ps ? ps.BaseObject : o) as BoxFusion.Detection;
                     if (d == null) return "Merge-Detection wrote a " + (o == null ? "null" : o.GetType().FullName);
-                    if (d.ImageId != null && Finite(d.Score) && Finite(d.X) && Finite(d.Y) && Finite(d.Width) && Finite(d.Height) && d.Width > 0 && d.Height > 0) kept.Add(d);
+                    if (d.ImageId != null && Finite(d.Score) && Finite(d.X) && Finite(d.Y) && Finite(d.Width) && Finite(d.Height) && d.Width > 0 && d.Height > 0
+                        && d.Score >= 0 && !BeyondBound(d.Score, d.X, d.Y, d.Width, d.Height)) kept.Add(d);
                 }
             }
             JsonDocument doc;

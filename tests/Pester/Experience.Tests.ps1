@@ -64,6 +64,18 @@ Describe 'Progress and Ctrl+C' {
         $quiet.Streams.Progress.Count | Should -Be 0
         $quiet.Dispose()
     }
+
+    It 'counts the files of one Import-Detection call as "File n of 3"' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Import-Detection '$($files.ModelPaths -join "','")' | Out-Null")
+        $null = $ps.Invoke()
+        $counts = @($ps.Streams.Progress | Where-Object Activity -EQ 'Reading detections' |
+            ForEach-Object { if ($_.StatusDescription -match '^File (\d+) of (\d+):') { "$($Matches[1]) of $($Matches[2])" } })
+        $ps.Dispose()
+        $counts | Should -Not -BeNullOrEmpty
+        $counts | Should -Contain '3 of 3' -Because 'the last file is read long after progress starts'
+        $counts | ForEach-Object { $_ | Should -Match '^[123] of 3$' }
+    }
 }
 
 Describe 'The demo' {
@@ -77,6 +89,8 @@ Describe 'The demo' {
         Test-Path (Join-Path $out 'submission.json') | Should -BeTrue
         Test-Path (Join-Path $out 'submission.zip') | Should -BeTrue
         foreach ($row in 'yolox', 'cascade', 'detr', 'WBF', 'NMS', 'SoftNMS', 'NMW') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        foreach ($row in 'maskrcnn', 'cascade-mask', 'mask2former') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        Test-Path (Join-Path $out 'segm-submission.json') | Should -BeTrue
         # the README's pictures in docs/ are what the demo draws now (build.ps1 -Task Demo redraws them)
         foreach ($picture in 'sample-detections.png', 'sample-precision-recall.png') {
             (Get-FileHash (Join-Path $out $picture)).Hash | Should -Be (Get-FileHash (Join-Path $RepoRoot "docs/$picture")).Hash -Because "docs/$picture is current"

@@ -57,6 +57,26 @@ Describe 'Export-DetectionImage draws' {
         $colours | Should -Contain '#FF7F0E'
     }
 
+    It 'instance masks filled in the model''s colour, unless -NoMask' {
+        $maskSample = Join-Path $DataRoot 'sample-masks'
+        $d = Import-Detection (Join-Path $maskSample 'maskrcnn.json') | Sort-Object { $_.Width * $_.Height } -Descending | Select-Object -First 1
+        # a pixel inside the mask: run lengths are column-major (zeros first); take the middle column's first masked row
+        $x = [int][math]::Floor($d.X + $d.Width / 2)
+        $counts = $d.Mask.GetCounts(); $h = $d.Mask.Height
+        $start = [long]$x * $h; $p = [long]0; $y = -1
+        for ($j = 0; $j -lt $counts.Count -and $y -lt 0; $j++) {
+            $end = $p + $counts[$j]
+            if ($j % 2 -eq 1 -and $end -gt $start -and $p -lt $start + $h) { $y = [int]([math]::Max($p, $start) - $start) + 1 }
+            $p = $end
+        }
+        $y | Should -BeGreaterThan 0
+        $common = @{ ImageInfo = (Join-Path $maskSample 'gt.json'); Color = @{ maskrcnn = '#0000FF' }; NoLabel = $true; NoLegend = $true; LineWidth = 1; PassThru = $true }
+        $filled = $d | Export-DetectionImage -Path (Join-Path $TestDrive 'masks') @common
+        $plain = $d | Export-DetectionImage -Path (Join-Path $TestDrive 'nomasks') -NoMask @common
+        Get-Pixel $filled.FullName $x $y | Should -Be '#9999FF'   # 40% blue over white
+        Get-Pixel $plain.FullName $x $y | Should -Be '#FFFFFF'
+    }
+
     It 'the same bytes whatever the number of threads' {
         $d = Import-Detection $yolox
         $one = $d | Export-DetectionImage -Path (Join-Path $TestDrive 't1') -ImageInfo $gt -First 6 -ThrottleLimit 1 -PassThru
@@ -126,7 +146,8 @@ Describe 'Export-DetectionImage and bad input' {
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
         New-Box | Export-DetectionImage -Path (Join-Path $TestDrive 'huge') -ImageInfo ([pscustomobject]@{ id = 1; width = 50000; height = 50000 }) -ErrorVariable big -ErrorAction SilentlyContinue
         $big[0].FullyQualifiedErrorId | Should -BeLike 'ImageSizeInvalid,*'
-        New-Box | Export-DetectionImage -Path (Join-Path $TestDrive 'nosize') -ImageInfo ([pscustomobject]@{ id = 1; width = 0; height = 10 }) -ErrorVariable none -ErrorAction SilentlyContinue
+        # no image info and no image file: nothing gives the canvas size
+        New-Box | Export-DetectionImage -Path (Join-Path $TestDrive 'nosize') -ErrorVariable none -ErrorAction SilentlyContinue
         $none[0].FullyQualifiedErrorId | Should -BeLike 'ImageSizeUnknown,*'
     }
 

@@ -60,9 +60,9 @@ Describe 'Measure-Detection in the pipeline' {
     }
 
     It 'gives AP per category with its name' {
-        $r = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -PerCategory
-        $r.PerCategory.Count | Should -Be (Get-Content $gt -Raw | ConvertFrom-Json).categories.Count
-        $r.PerCategory[0].Name | Should -Not -BeNullOrEmpty
+        $rows = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -PerCategory
+        $rows.Count | Should -Be (Get-Content $gt -Raw | ConvertFrom-Json).categories.Count
+        $rows[0].Name | Should -Not -BeNullOrEmpty
     }
 
     It 'maps file-name image ids through the ground truth, and names an image it does not have' {

@@ -3,11 +3,13 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using System.Threading;
+using BoxFusion.Json;
 
 namespace BoxFusion.Coco
 {
     /// <summary>Streams a COCO ground-truth file into a <see cref="CocoGroundTruth"/>.</summary>
-    internal static class CocoGroundTruthReader
+    internal static partial class CocoGroundTruthReader
     {
         private const string Images = "images", Annotations = "annotations", Categories = "categories";
 
@@ -17,18 +19,24 @@ namespace BoxFusion.Coco
             public string Path;
             public string Section;
             public int Index;
+            /// <summary>Read the annotations' segmentations (for mask evaluation); otherwise they are skipped.</summary>
+            public bool Masks;
+            public SegmentationBuilder Segmentation;
         }
 
         /// <param name="bufferSize">0 for the default; tests use tiny buffers to exercise the refills.</param>
-        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0)
+        /// <param name="masks">Also read each annotation's segmentation (polygons or RLE) into <see cref="CocoAnnotation.Mask"/>.</param>
+        /// <param name="cancel">Stops the read (OperationCanceledException) at the next refill of the buffer.</param>
+        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0, bool masks = false, CancellationToken cancel = default)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var images = new List<CocoImage>();
             var annotations = new List<CocoAnnotation>();
             var categories = new List<CocoCategory>();
-            var ctx = new Context { Path = path, Index = -1 };
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            var ctx = new Context { Path = path, Index = -1, Masks = masks && !imagesOnly, Segmentation = masks ? new SegmentationBuilder() : null };
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
+                Stream stream = cancel.CanBeCanceled ? new CancellableReadStream(file, cancel) : (Stream)file;
                 var json = default(JsonStreamReader);
                 try
                 {
@@ -37,20 +45,27 @@ namespace BoxFusion.Coco
                         throw Fail(ref json, ref ctx, "the file is empty.");
                     if (json.TokenType != JsonTokenType.StartObject)
                         throw Fail(ref json, ref ctx, "the top level must be a JSON object with 'images', 'annotations' and 'categories'; found " + Describe(json.TokenType) + ".");
-                    bool sawImages = false;
+                    bool sawImages = false, sawAnnotations = false, sawCategories = false;
                     while (true)
                     {
                         Next(ref json, ref ctx);
                         if (json.TokenType == JsonTokenType.EndObject) break;
                         if (json.ValueTextEquals("images"u8))
                         {
-                            sawImages = true;
+                            Once(ref json, ref ctx, Images, ref sawImages);
                             ReadArray(ref json, ref ctx, Images, images, annotations, categories);
                         }
-                        else if (!imagesOnly && json.ValueTextEquals("annotations"u8))
-                            ReadArray(ref json, ref ctx, Annotations, images, annotations, categories);
+                        else if (json.ValueTextEquals("annotations"u8))
+                        {
+                            Once(ref json, ref ctx, Annotations, ref sawAnnotations);
+                            if (imagesOnly) json.Skip();
+                            else ReadArray(ref json, ref ctx, Annotations, images, annotations, categories);
+                        }
                         else if (json.ValueTextEquals("categories"u8))
+                        {
+                            Once(ref json, ref ctx, Categories, ref sawCategories);
                             ReadArray(ref json, ref ctx, Categories, images, annotations, categories);
+                        }
                         else
                             json.Skip();
                     }
@@ -58,6 +73,12 @@ namespace BoxFusion.Coco
                         throw Fail(ref json, ref ctx, "unexpected content after the top-level object.");
                     if (!sawImages)
                         throw new CocoFormatException(Prefix(ref ctx) + " there is no 'images' array.", path);
+                }
+                catch (JsonException ex) when (json.DepthExceeded)
+                {
+                    long pos = json.ConsumedPosition;
+                    throw new CocoFormatException(string.Format(CultureInfo.InvariantCulture, "{0} at byte {1}: {2}", Prefix(ref ctx), pos, JsonLimits.NestedTooDeepMessage),
+                        path, pos, ctx.Index, ctx.Section, ex);
                 }
                 catch (JsonException ex)
                 {
@@ -77,7 +98,7 @@ namespace BoxFusion.Coco
                         path, pos, ctx.Index, ctx.Section, ex);
                 }
             }
-            return new CocoGroundTruth(images, annotations, categories, path);
+            return new CocoGroundTruth(images, annotations, categories, path) { HasMasks = ctx.Masks };
         }
 
         private static void ReadArray(ref JsonStreamReader json, ref Context ctx, string section,
@@ -93,7 +114,8 @@ namespace BoxFusion.Coco
             }
             if (json.TokenType != JsonTokenType.StartArray)
                 throw Fail(ref json, ref ctx, "'" + section + "' must be an array; found " + Describe(json.TokenType) + ".");
-            var imageIds = section == Images ? new HashSet<object>() : null;
+            var imageIds = section == Images ? new Dictionary<object, int>() : null;
+            var fileNames = section == Images ? new Dictionary<string, CocoImage>(StringComparer.Ordinal) : null;
             var categoryIds = section == Categories ? new HashSet<int>() : null;
             int index = 0;
             while (true)
@@ -107,8 +129,19 @@ namespace BoxFusion.Coco
                 if (section == Images)
                 {
                     var image = ReadImage(ref json, ref ctx, index);
-                    if (!imageIds.Add(image.Id))
-                        throw Fail(ref ctx, start, "duplicate image id " + ImageIds.Describe(image.Id) + ".");
+                    if (imageIds.TryGetValue(image.Id, out int first))
+                        throw Fail(ref ctx, start, "duplicate image id " + ImageIds.Describe(image.Id) + " (also images[" + first + "]).");
+                    imageIds.Add(image.Id, index);
+                    // Results name images by file name: two images with one name would make that name mean either.
+                    if (image.FileName != null)
+                    {
+                        if (fileNames.TryGetValue(image.FileName, out var same))
+                        {
+                            throw Fail(ref ctx, start, "file_name " + ImageIds.Describe(image.FileName) + " is also the file_name of images[" + same.Index +
+                                "] (id " + ImageIds.Describe(same.Id) + "); each image needs its own file name.");
+                        }
+                        fileNames.Add(image.FileName, image);
+                    }
                     images.Add(image);
                 }
                 else if (section == Annotations)
@@ -203,14 +236,15 @@ namespace BoxFusion.Coco
                     hasId = true;
                 }
                 else if (json.ValueTextEquals("area"u8)) { Next(ref json, ref ctx); ann.Area = ReadNumber(ref json, ref ctx, "area"); hasArea = true; }
-                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.IsCrowd = ReadFlag(ref json, ref ctx, "iscrowd"); }
+                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.CrowdValue = ReadCrowd(ref json, ref ctx); }
                 else if (json.ValueTextEquals("ignore"u8)) { Next(ref json, ref ctx); ann.Ignore = ReadFlag(ref json, ref ctx, "ignore"); }
+                else if (ctx.Masks && json.ValueTextEquals("segmentation"u8)) { Next(ref json, ref ctx); ReadSegmentation(ref json, ref ctx, ann); }
                 else json.Skip();
             }
             if (!hasImage) throw Fail(ref ctx, start, "the annotation has no 'image_id'.");
             if (!hasCategory) throw Fail(ref ctx, start, "the annotation has no 'category_id'.");
             if (!hasBox) throw Fail(ref ctx, start, "the annotation has no 'bbox'.");
-            if (!hasId) ann.Id = index + 1L;
+            if (!hasId) { ann.Id = index + 1L; ann.IdAssigned = true; }
             if (!hasArea) ann.Area = ann.Width * ann.Height;
             return ann;
         }
@@ -247,7 +281,7 @@ namespace BoxFusion.Coco
                 if (json.TryGetInt64(out long n)) return n;
                 if (json.TryGetDouble(out double d) && d == Math.Floor(d) && Math.Abs(d) < 9.007199254740992E15) return (long)d;
             }
-            throw Fail(ref json, ref ctx, "'" + name + "' must be an integer or a string; found " + Describe(json.TokenType) + ".");
+            throw Fail(ref json, ref ctx, "'" + name + "' must be an integer or a string; found " + Found(ref json) + ".");
         }
 
         /// <summary>A 32-bit integer; an integral float such as 3.0 is accepted (Python treats it as the same key).</summary>
@@ -258,7 +292,7 @@ namespace BoxFusion.Coco
                 if (json.TryGetInt32(out int n)) return n;
                 if (json.TryGetDouble(out double d) && d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue) return (int)d;
             }
-            throw Fail(ref json, ref ctx, "'" + name + "' must be a 32-bit integer; found " + Describe(json.TokenType) + ".");
+            throw Fail(ref json, ref ctx, "'" + name + "' must be a 32-bit integer; found " + Found(ref json) + ".");
         }
 
         private static double ReadNumber(ref JsonStreamReader json, ref Context ctx, string name)
@@ -279,12 +313,46 @@ namespace BoxFusion.Coco
             throw Fail(ref json, ref ctx, "'" + name + "' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
         }
 
+        /// <summary>
+        /// iscrowd as pycocotools uses it: any number (see CocoAnnotation.CrowdValue), true as 1, false and null as 0. Its
+        /// integer part must fit pycocotools' 8-bit store (0 to 255): beyond that numpy wraps it or raises, by version.
+        /// </summary>
+        private static double ReadCrowd(ref JsonStreamReader json, ref Context ctx)
+        {
+            switch (json.TokenType)
+            {
+                case JsonTokenType.True: return 1;
+                case JsonTokenType.False:
+                case JsonTokenType.Null: return 0;
+                case JsonTokenType.Number when json.TryGetDouble(out double v):
+                    double whole = Math.Truncate(v);
+                    if (whole >= 0 && whole <= 255) return v;
+                    throw Fail(ref json, ref ctx, "'iscrowd' is " + Num(v) + "; it must be 0 (not a crowd) or a number from 0 to 255 (pycocotools stores it in 8 bits).");
+            }
+            throw Fail(ref json, ref ctx, "'iscrowd' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
+        }
+
         private static string ReadOptionalString(ref JsonStreamReader json, ref Context ctx, string name)
         {
             if (json.TokenType == JsonTokenType.String) return json.GetString();
             if (json.TokenType == JsonTokenType.Null) return null;
             throw Fail(ref json, ref ctx, "'" + name + "' must be a string; found " + Describe(json.TokenType) + ".");
         }
+
+        /// <summary>A top-level section given twice: Python's json would keep the last silently, so which one was meant is unknown.</summary>
+        private static void Once(ref JsonStreamReader json, ref Context ctx, string section, ref bool seen)
+        {
+            if (seen)
+            {
+                ctx.Section = section;
+                ctx.Index = -1;
+                throw Fail(ref json, ref ctx, "'" + section + "' appears twice in the top-level object; a COCO file has one.");
+            }
+            seen = true;
+        }
+
+        /// <summary>A number as written ("1.5"), else the kind of value.</summary>
+        private static string Found(ref JsonStreamReader json) => json.TokenType == JsonTokenType.Number ? json.NumberText : Describe(json.TokenType);
 
         /// <summary>Reads the next token; the end of the data here means the file is truncated.</summary>
         private static void Next(ref JsonStreamReader json, ref Context ctx)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
+using BoxFusion.Json;
 
 namespace BoxFusion.Coco
 {
@@ -35,7 +36,7 @@ namespace BoxFusion.Coco
                 length -= start;
                 bufferOffset = start;
             }
-            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, default(JsonReaderState));
+            reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, JsonLimits.NewState());
         }
 
         public JsonTokenType TokenType => reader.TokenType;
@@ -78,6 +79,19 @@ namespace BoxFusion.Coco
                 if (!Read()) return;
             }
             while (reader.CurrentDepth > depth);
+        }
+
+        /// <summary>After a JsonException: the reader stopped at the nesting limit, not at broken JSON.</summary>
+        public bool DepthExceeded => JsonLimits.IsDepthExceeded(reader.CurrentDepth, buffer, (int)reader.BytesConsumed, length);
+
+        /// <summary>The current number as written in the file (for messages).</summary>
+        public string NumberText
+        {
+            get
+            {
+                var span = reader.ValueSpan;
+                return System.Text.Encoding.ASCII.GetString(span.Slice(0, Math.Min(span.Length, 40)).ToArray()) + (span.Length > 40 ? "..." : "");
+            }
         }
 
         public bool ValueTextEquals(ReadOnlySpan<byte> text) => reader.ValueTextEquals(text);

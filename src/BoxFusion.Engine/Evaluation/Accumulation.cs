@@ -83,12 +83,13 @@ namespace BoxFusion.Evaluation
         private static void AccumulateCategory(EvaluationRun run, Scratch s, int k)
         {
             int cs = run.CatCellStart[k], ce = run.CatCellStart[k + 1];
-            if (cs == ce) return;   // no evalImgs for this category
+            if (cs == ce) return;   // no image has GT or detections of this category: its entries stay -1
             int T = run.T, R = run.R, A = run.A, M = run.M;
             int total = 0;
             for (int ci = cs; ci < ce; ci++) total += run.CellD[run.CatCells[ci]];
             s.Ensure(total);
-            // concatenate the images' detections (image order), then np.argsort(-dtScores, kind='mergesort')
+            // All images' kept detections of the category, in image order, then ranked by score with a stable sort,
+            // so equal scores keep image order as in pycocotools (its mergesort) and the curve is the same.
             int n = 0;
             for (int ci = cs; ci < ce; ci++)
             {
@@ -97,7 +98,7 @@ namespace BoxFusion.Evaluation
                 for (int d = 0; d < D; d++) s.Slots[n++] = start + d;
             }
             StableSort.Sort(s.Slots, 0, total, ref s.SortTmp, new SlotScoreOrder { Score = run.SlotScore });
-            // rank of each detection within its image (e['dtScores'][0:maxDet] keeps ranks below maxDet)
+            // Each detection's rank within its own image: a max-detections limit keeps the image's top ranks only.
             for (int j = 0; j < total; j++) s.Rank[j] = run.SlotRank[s.Slots[j]];
 
             for (int a = 0; a < A; a++)
@@ -182,7 +183,7 @@ namespace BoxFusion.Evaluation
                 }
             }
             for (int t = 0; t < T; t++)
-                run.Recall[run.RecallIndex(t, k, a, m)] = nd > 0 ? (double)tp[t] / npig : 0;   // rc[-1]
+                run.Recall[run.RecallIndex(t, k, a, m)] = nd > 0 ? (double)tp[t] / npig : 0;   // recall after the last detection
             if (run.PrecisionSlot[m] < 0) return true;   // not read by summarize()
             var recThrs = run.RecThrs;
             var precision = run.Precision;
@@ -193,7 +194,8 @@ namespace BoxFusion.Evaluation
                 int b = t * cap, nc = count[t];
                 for (int i = b + nc - 1; i > b; i--)
                     if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
-                // inds = np.searchsorted(rc, recThrs, side='left'); q[ri] = pr[inds[ri]] while in range, else 0
+                // For each recall threshold, the precision at the first position whose recall reaches it (0 when the
+                // recall never does), read from the envelope just made monotone.
                 int at = run.PrecisionIndex(t, 0, k, a, m);
                 int idx = 0;
                 for (int r = 0; r < R; r++)
@@ -239,7 +241,7 @@ namespace BoxFusion.Evaluation
                 if (run.MaxDets[m] == maxDets) ms.Add(m);
             var ts = new List<int>();
             for (int t = 0; t < T; t++)
-                if (!iouThr.HasValue || run.IouThrs[t] == iouThr.Value) ts.Add(t);   // np.where(iouThr == p.iouThrs)
+                if (!iouThr.HasValue || run.IouThrs[t] == iouThr.Value) ts.Add(t);   // exact comparison, as pycocotools selects the threshold
             // (k, m) pairs in C order whose block holds values
             var km = new List<int>();
             for (int k = 0; k < K; k++)

@@ -8,10 +8,11 @@ namespace BoxFusion.Evaluation
     /// <summary>The rows of one comparison, and the detections that could not be compared.</summary>
     public sealed class DetectionComparison
     {
-        internal DetectionComparison(List<DetectionMatch> matches, List<Detection> notInGroundTruth)
+        internal DetectionComparison(List<DetectionMatch> matches, List<Detection> notInGroundTruth, List<Detection> ambiguous)
         {
             Matches = matches;
             NotInGroundTruth = notInGroundTruth;
+            AmbiguousImage = ambiguous;
         }
 
         /// <summary>Image by image in the ground truth's order: detections by score (highest first), then missed boxes.</summary>
@@ -19,6 +20,9 @@ namespace BoxFusion.Evaluation
 
         /// <summary>Detections whose image is not in the ground truth, in input order; they are not in <see cref="Matches"/>.</summary>
         public IReadOnlyList<Detection> NotInGroundTruth { get; }
+
+        /// <summary>Detections whose image id is a name several images of the ground truth fit; not compared either.</summary>
+        public IReadOnlyList<Detection> AmbiguousImage { get; }
     }
 
     /// <summary>
@@ -58,6 +62,7 @@ namespace BoxFusion.Evaluation
             }
             var dtByImage = new Dictionary<CocoImage, List<Detection>>();
             var unknown = new List<Detection>();
+            var ambiguous = new List<Detection>();
             CocoImage last = null;
             object lastId = null;
             List<Detection> lastList = null;
@@ -65,7 +70,16 @@ namespace BoxFusion.Evaluation
             {
                 var d = detections[j] ?? throw new ArgumentException("Detection " + j + " is null.", nameof(detections));
                 if (last != null && d.ImageId != null && d.ImageId.Equals(lastId)) { lastList.Add(d); continue; }
-                if (!gt.TryFindImage(d.ImageId, out var image)) { unknown.Add(d); continue; }
+                CocoImage image;
+                try
+                {
+                    if (!gt.TryFindImage(d.ImageId, out image)) { unknown.Add(d); continue; }
+                }
+                catch (AmbiguousImageIdException)
+                {
+                    ambiguous.Add(d);
+                    continue;
+                }
                 if (!dtByImage.TryGetValue(image, out var list)) dtByImage.Add(image, list = new List<Detection>());
                 list.Add(d);
                 last = image; lastId = d.ImageId; lastList = list;
@@ -81,7 +95,7 @@ namespace BoxFusion.Evaluation
                 if (gts == null && dts == null) continue;
                 CompareImage(context, image, gts ?? new List<CocoAnnotation>(), dts ?? new List<Detection>(), matches);
             }
-            return new DetectionComparison(matches, unknown);
+            return new DetectionComparison(matches, unknown, ambiguous);
         }
 
         private sealed class ImageContext

@@ -27,6 +27,11 @@ namespace BoxFusion.Evaluation
         public int[] DetK;             // per input detection: category index, or -1 when not evaluated
         public double[] DetScore;      // per input detection
         public double[] DetBox;        // per input detection: x, y, width, height
+        public double[] DetArea;       // per input detection: loadRes' area (box area, or mask area when the results have no boxes)
+        public bool Segm;              // iouType 'segm': masks are compared
+        public Mask[] GtMask;          // segm, per annotation: the mask rasterised for its image
+        public int[] ImageHeight, ImageWidth;   // segm, per image index
+        public int[] DetImage;         // per input detection: image index
         public int[] DtByImage;        // detection indices grouped by image, then (after sorting) by category and score
         public int[] ImageDtStart;     // I + 1
 

@@ -3,9 +3,19 @@ using System.Collections.Generic;
 
 namespace BoxFusion.Evaluation
 {
+    /// <summary>What is compared with the ground truth: boxes, or instance masks (pycocotools' iouType).</summary>
+    public enum IouType
+    {
+        Bbox,
+        Segm,
+    }
+
     /// <summary>Settings for <see cref="CocoEvaluator.Evaluate"/>.</summary>
     public sealed class EvaluationOptions
     {
+        /// <summary>Bbox (default) or Segm: masks, which needs a ground truth loaded with masks.</summary>
+        public IouType IouType { get; set; } = IouType.Bbox;
+
         /// <summary>
         /// pycocotools' <c>maxDets</c> (sorted before use, as pycocotools does). At least 3 values:
         /// AR uses the first three, the AP figures use the third, and stats[0] (AP) uses 100 like
@@ -60,18 +70,18 @@ namespace BoxFusion.Evaluation
     /// <summary>The 12 COCO summary numbers, in pycocotools' <c>stats</c> order; -1 where there was nothing to measure.</summary>
     public class CocoStats
     {
-        public CocoStats(double[] stats, IReadOnlyList<CategoryAp> perCategory, int imageCount, int detectionCount, int[] maxDetections)
+        public CocoStats(IReadOnlyList<double> stats, IReadOnlyList<CategoryAp> perCategory, int imageCount, int detectionCount, IReadOnlyList<int> maxDetections)
         {
-            if (stats == null || stats.Length != 12) throw new ArgumentException("12 stats expected.", nameof(stats));
-            Stats = stats;
-            PerCategory = perCategory;
+            if (stats == null || stats.Count != 12) throw new ArgumentException("12 stats expected.", nameof(stats));
+            Stats = new ValueList<double>(stats);
+            PerCategory = perCategory == null ? null : new ValueList<CategoryAp>(perCategory);
             ImageCount = imageCount;
             DetectionCount = detectionCount;
-            MaxDetections = maxDetections;
+            MaxDetections = maxDetections == null ? null : new ValueList<int>(maxDetections);
         }
 
         /// <summary>AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl (pycocotools order).</summary>
-        public double[] Stats { get; }
+        public ValueList<double> Stats { get; }
 
         public double AP => Stats[0];
         public double AP50 => Stats[1];
@@ -90,7 +100,7 @@ namespace BoxFusion.Evaluation
         public double ARLarge => Stats[11];
 
         /// <summary>Per-category AP in category-id order; null unless <see cref="EvaluationOptions.PerCategory"/>.</summary>
-        public IReadOnlyList<CategoryAp> PerCategory { get; }
+        public ValueList<CategoryAp> PerCategory { get; }
 
         /// <summary>Ground-truth images evaluated (all of them).</summary>
         public int ImageCount { get; }
@@ -99,7 +109,27 @@ namespace BoxFusion.Evaluation
         public int DetectionCount { get; }
 
         /// <summary>The (sorted) max-detections values used.</summary>
-        public int[] MaxDetections { get; }
+        public ValueList<int> MaxDetections { get; }
+
+        /// <summary>Bbox or Segm.</summary>
+        public IouType IouType { get; internal set; }
+
+        /// <summary>Segm: detections without a mask, scored with their box as the mask (as pycocotools does).</summary>
+        public int DetectionsWithoutMask { get; internal set; }
+
+        /// <summary>Segm: detections whose mask size differs from their image's; they match nothing (pycocotools' IoU -1).</summary>
+        public int MaskSizeMismatches { get; internal set; }
+
+        /// <summary>Segm: the first detection (position in the list) counted in <see cref="MaskSizeMismatches"/>, or -1.</summary>
+        public int FirstMaskSizeMismatch { get; internal set; } = -1;
+
+        internal void CopyMaskCounts(CocoStats from)
+        {
+            IouType = from.IouType;
+            DetectionsWithoutMask = from.DetectionsWithoutMask;
+            MaskSizeMismatches = from.MaskSizeMismatches;
+            FirstMaskSizeMismatch = from.FirstMaskSizeMismatch;
+        }
 
         /// <summary>pycocotools' accumulate() arrays; null unless <see cref="EvaluationOptions.KeepPrecisionRecall"/>.</summary>
         public PrecisionRecallCurves PrecisionRecall { get; internal set; }

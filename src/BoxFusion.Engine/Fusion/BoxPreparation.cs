@@ -15,7 +15,7 @@ namespace BoxFusion.Fusion
             double skip = context.Options.SkipBoxThreshold;
             bool clip = !double.IsNaN(width) && !double.IsNaN(height);
             var boxes = scratch.Boxes;
-            int count = 0;
+            int count = 0, masked = 0;
             for (int i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
@@ -43,8 +43,10 @@ namespace BoxFusion.Fusion
                 b.Model = entry.Model;
                 b.Order = i;
                 count++;
+                if (entry.Mask != null) masked++;
             }
             scratch.BoxCount = count;
+            scratch.MaskedCount = masked;
         }
 
         private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);

@@ -9,8 +9,9 @@ namespace BoxFusion.Fusion
     /// </summary>
     public readonly struct EnsembleEntry
     {
-        public EnsembleEntry(int categoryId, double score, double x, double y, double width, double height, int model)
+        public EnsembleEntry(int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
         {
+            Mask = mask;
             CategoryId = categoryId;
             Score = score;
             X = x;
@@ -23,6 +24,8 @@ namespace BoxFusion.Fusion
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
+        /// <summary>The instance mask (immutable, so shared rather than copied), or null.</summary>
+        public readonly Mask Mask;
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }
@@ -31,7 +34,7 @@ namespace BoxFusion.Fusion
     /// Collects detections by image and by model, both in order of first appearance, as fusion needs them.
     /// Copies the values it needs: the caller's detections are never changed nor kept.
     /// </summary>
-    public sealed class DetectionEnsemble
+    public sealed partial class DetectionEnsemble
     {
         private readonly Dictionary<object, int> imageIndex = new Dictionary<object, int>();
         private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(ModelNames.Comparer); // 'Det' and 'det' are one model
@@ -53,16 +56,26 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
-            Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty));
+            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);   // before its model is registered
+            Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty), detection.Mask);
         }
 
         /// <summary>Adds one box of a model already registered with <see cref="ModelOf"/>; the image id must be normalised (long or string).</summary>
-        public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model)
+        /// <exception cref="ArgumentException">The box or score breaks <see cref="DetectionRules"/>.</exception>
+        public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
         {
+            Check(score, x, y, width, height);
             var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
-            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
+            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model, mask));
             DetectionCount++;
+            if (mask != null) MaskCount++;
+        }
+
+        private static void Check(double score, double x, double y, double width, double height)
+        {
+            if (!DetectionRules.IsValid(score, x, y, width, height))
+                throw new ArgumentException("The detection cannot be fused: " + DetectionRules.Problem(score, x, y, width, height, out _) + ".");
         }
 
         /// <summary>Model index of a name, registering it on first sight; cheap for runs of one model.</summary>

@@ -10,9 +10,9 @@ namespace BoxFusion.Fusion
     /// <summary>What every image of one fusion run shares: options, models and their weights.</summary>
     public sealed class FusionContext
     {
-        private readonly ConcurrentDictionary<ulong, string[]> modelSets = new ConcurrentDictionary<ulong, string[]>();
+        private readonly ConcurrentDictionary<ulong, ValueList<string>> modelSets = new ConcurrentDictionary<ulong, ValueList<string>>();
         /// <summary>Model sets of up to 12 models, by bit mask, without locks.</summary>
-        private readonly string[][] smallSets = new string[1 << 12][];
+        private readonly ValueList<string>[] smallSets = new ValueList<string>[1 << 12];
 
         /// <param name="weights">One weight per model, in model order; null means all 1.</param>
         public FusionContext(FusionOptions options, IReadOnlyList<string> models, double[] weights)
@@ -31,10 +31,11 @@ namespace BoxFusion.Fusion
             for (int i = 0; i < k; i++)
             {
                 double w = RawWeights[i];
-                if (double.IsNaN(w) || double.IsInfinity(w) || w < 0)
+                // The bound keeps fusion's sums (score x weight x coordinate over a cluster) finite; see DetectionRules.
+                if (!(w >= 0 && w <= MaxWeight))
                 {
                     throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-                        "The weight of model '{0}' is {1}; weights must be finite and 0 or more.", Models[i], w), nameof(weights));
+                        "The weight of model '{0}' is {1}; weights must be finite numbers from 0 to 1e9 (only their ratios matter).", Models[i], w), nameof(weights));
                 }
             }
             WeightSum = RawWeights.Sum();
@@ -59,6 +60,9 @@ namespace BoxFusion.Fusion
             MethodName = options.Method.ToString();
         }
 
+        /// <summary>The largest weight a model may have: 1e9.</summary>
+        public const double MaxWeight = 1e9;
+
         public FusionOptions Options { get; }
         public string[] Models { get; }
         public int ModelCount => Models.Length;
@@ -76,7 +80,7 @@ namespace BoxFusion.Fusion
         internal Action<Detection, int[]> MemberSink { get; set; }
 
         /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
-        internal string[] ModelSet(ulong mask)
+        internal ValueList<string> ModelSet(ulong mask)
         {
             if (mask < (ulong)smallSets.Length)
             {
@@ -88,14 +92,14 @@ namespace BoxFusion.Fusion
             return modelSets.GetOrAdd(mask, MakeSet);
         }
 
-        private string[] MakeSet(ulong m)
+        private ValueList<string> MakeSet(ulong m)
         {
             var names = new List<string>();
             for (int i = 0; i < Models.Length && i < 64; i++)
             {
                 if ((m & (1UL << i)) != 0) names.Add(Models[i]);
             }
-            return names.ToArray();
+            return new ValueList<string>(names);
         }
     }
 }

@@ -15,6 +15,7 @@ namespace BoxFusion.Fusion
             BoxPreparation.Prepare(entries, context, width, height, s);
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
+            MaskClustering.Prepare(s, entries, context);
             bool agnostic = o.ClassAgnostic;
             BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
@@ -32,10 +33,12 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            return Describe(imageId, context, s);
+            var result = Describe(imageId, entries, context, s);
+            s.Entries = null; // the scratch outlives the image
+            return result;
         }
 
-        private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
+        private static Detection[] Describe(object imageId, IReadOnlyList<EnsembleEntry> entries, FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             int n = s.FusedCount;
@@ -46,7 +49,7 @@ namespace BoxFusion.Fusion
             for (int r = 0; r < n && count < limit; r++)
             {
                 ref var f = ref s.Fused[order[r]];
-                string[] sources = SourceModels(s, ref f, context, out int votes);
+                ValueList<string> sources = SourceModels(s, ref f, context, out int votes);
                 if (votes < o.MinVotes) continue;
                 int category = o.ClassAgnostic ? WinningCategory(s, ref f) : f.Category;
                 var detection = new Detection
@@ -62,6 +65,7 @@ namespace BoxFusion.Fusion
                     SourceModels = sources,
                 };
                 detection.SetImageIdUnchecked(imageId);
+                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, entries, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
                 {
@@ -103,7 +107,7 @@ namespace BoxFusion.Fusion
             return index;
         }
 
-        private static string[] SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
+        private static ValueList<string> SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
         {
             int stamp = ++s.Stamp;
             ulong mask = 0;
@@ -122,7 +126,7 @@ namespace BoxFusion.Fusion
             {
                 if (s.ModelStamp[m] == stamp) names.Add(context.Models[m]);
             }
-            return names.ToArray();
+            return new ValueList<string>(names);
         }
 
         /// <summary>Class-agnostic fusion: the category with the highest summed weighted score among the members.</summary>

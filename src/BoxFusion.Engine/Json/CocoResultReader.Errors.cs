@@ -66,16 +66,18 @@ namespace BoxFusion.Json
                 "the file ends in the middle of " + (begun ? "a record" : "its first value") + "; it looks truncated (was the job that wrote it stopped?).", inner);
 
         /// <summary>
-        /// Turns a JsonException into a file error: an empty file; Python's NaN/Infinity; a truncation (what is there
-        /// is a valid beginning of JSON that the end of the file cut short); else invalid JSON at that byte.
+        /// Turns a JsonException into a file error: an empty file; nesting beyond the limit; Python's NaN/Infinity; a truncation
+        /// (what is there is a valid beginning of JSON that the end of the file cut short); else invalid JSON at that byte.
         /// </summary>
-        private ResultFileException Malformed(JsonException e, long consumed)
+        private ResultFileException Malformed(JsonException e, long consumed, int depth)
         {
             if (!begun && eof && IsWhitespace(start, end)) return Empty();
             int at = start + (int)consumed;
             while (at < end && (IsWhitespace(at, at + 1) || buffer[at] == (byte)',' || buffer[at] == (byte)':')) at++;
             long position = bufferOffset + at;
             long rec = begun ? recordIndex : -1;
+            if (JsonLimits.IsDepthExceeded(depth, buffer, at, end))
+                return new ResultFileException(ResultFileProblem.NestedTooDeep, Path, position, rec, JsonLimits.NestedTooDeepMessage, e);
             string token = Encoding.UTF8.GetString(buffer, at, Math.Min(12, end - at));
             foreach (var word in new[] { "NaN", "Infinity", "-Infinity" })
             {
@@ -159,7 +161,7 @@ namespace BoxFusion.Json
             var keys = new List<string>();
             try
             {
-                var scanState = default(JsonReaderState);
+                var scanState = JsonLimits.NewState();
                 string pending = null; // a depth-1 property name whose value comes next
                 while (true)
                 {

@@ -22,7 +22,7 @@ namespace BoxFusion.Json
         private int start, end;
         private long bufferOffset;
         private bool eof, begun, finished;
-        private JsonReaderState state;
+        private JsonReaderState state = JsonLimits.NewState();
         private long recordIndex;
         private readonly RecordParser record;
 
@@ -94,7 +94,7 @@ namespace BoxFusion.Json
 
         private static JsonReaderState StateAfter(string prefix)
         {
-            var reader = new Utf8JsonReader(System.Text.Encoding.ASCII.GetBytes(prefix), isFinalBlock: false, state: default);
+            var reader = new Utf8JsonReader(System.Text.Encoding.ASCII.GetBytes(prefix), isFinalBlock: false, state: JsonLimits.NewState());
             while (reader.Read()) { }
             return reader.CurrentState;
         }
@@ -150,7 +150,7 @@ namespace BoxFusion.Json
             }
             catch (JsonException e)
             {
-                throw Malformed(e, reader.BytesConsumed);
+                throw Malformed(e, reader.BytesConsumed, reader.CurrentDepth);
             }
             catch (InvalidOperationException e)
             {

@@ -8,11 +8,12 @@ using System.Threading.Tasks;
 namespace BoxFusion.Json
 {
     /// <summary>
-    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}), one record
+    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}, and a
+    /// segmentation for detections with a mask), one record
     /// per line, numbers in shortest round-trip form, image ids keeping their JSON type. Records are formatted
     /// in batches on worker threads and written in the order given, so the output is the same whatever the cores.
     /// </summary>
-    public sealed class CocoResultWriter : IDisposable
+    public sealed partial class CocoResultWriter : IDisposable
     {
         private const int BatchSize = 4096;
         private readonly Stream stream;
@@ -116,6 +117,7 @@ namespace BoxFusion.Json
             p = Number(b, p, d.Height);
             p = Ascii(b, p, "],\"score\":");
             p = Number(b, p, d.Score);
+            if (d.Mask != null) p = FormatMask(d.Mask, ref b, p);
             b[p++] = (byte)'}';
             return p;
         }

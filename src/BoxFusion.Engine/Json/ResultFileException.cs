@@ -14,6 +14,7 @@ namespace BoxFusion.Json
         NonFiniteNumber,
         TrailingContent,
         RecordTooLarge,
+        NestedTooDeep,
     }
 
     /// <summary>A results file that cannot be read; the message names the file, and the record and byte where it went wrong.</summary>

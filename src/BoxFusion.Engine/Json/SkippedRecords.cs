@@ -13,6 +13,19 @@ namespace BoxFusion.Json
         NonFiniteNumber,
         NegativeSize,
         ScoreOutOfRange,
+        DuplicateKey,
+        /// <summary>A score, coordinate or size beyond <see cref="DetectionRules.MaxMagnitude"/>.</summary>
+        OutOfRange,
+        /// <summary>The segmentation is not an RLE object or a list of polygons, or its size is not [height, width].</summary>
+        BadMask,
+        /// <summary>The run lengths of an RLE segmentation do not add up to height·width.</summary>
+        MaskCountsMismatch,
+        /// <summary>A compressed RLE string is broken.</summary>
+        MaskStringInvalid,
+        /// <summary>A polygon has an odd number of coordinates.</summary>
+        PolygonOddCoordinates,
+        /// <summary>A polygon has fewer than 3 points.</summary>
+        PolygonTooFewPoints,
     }
 
     /// <summary>Counts skipped records per reason and keeps the first example of each, for one warning per reason.</summary>

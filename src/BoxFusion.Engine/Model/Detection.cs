@@ -8,7 +8,7 @@ namespace BoxFusion
     /// the image it belongs to and the model it came from. Fused detections also say how
     /// many boxes were merged into them and which models contributed.
     /// </summary>
-    public sealed class Detection
+    public sealed partial class Detection
     {
         private object imageId;
 
@@ -51,15 +51,19 @@ namespace BoxFusion
         /// <summary>How many input boxes were fused into this one; 0 for a detection that was not fused.</summary>
         public int MergedCount { get; set; }
 
-        /// <summary>The distinct models whose boxes were fused into this one, in model order; empty when not fused.</summary>
-        public string[] SourceModels { get; set; } = Array.Empty<string>();
+        private ValueList<string> sourceModels = ValueList<string>.Empty;
 
-        public Detection Clone()
+        /// <summary>
+        /// The distinct models whose boxes were fused into this one, in model order; empty when not fused.
+        /// Read-only, so fused detections can share one list per set of models.
+        /// </summary>
+        public ValueList<string> SourceModels
         {
-            var copy = (Detection)MemberwiseClone();
-            copy.SourceModels = (string[])SourceModels.Clone();
-            return copy;
+            get => sourceModels;
+            set => sourceModels = value ?? ValueList<string>.Empty;
         }
+
+        public Detection Clone() => (Detection)MemberwiseClone();
 
         public override string ToString() => string.Format(
             CultureInfo.InvariantCulture,

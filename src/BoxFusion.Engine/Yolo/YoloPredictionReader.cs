@@ -14,25 +14,21 @@ namespace BoxFusion.Yolo
     /// </summary>
     public sealed class YoloPredictionReader
     {
-        private readonly Dictionary<string, CocoImage> byStem = new Dictionary<string, CocoImage>(StringComparer.OrdinalIgnoreCase);
+        private readonly CocoGroundTruth imageInfo;
         private readonly IReadOnlyList<CocoCategory> categories;
 
         /// <param name="imageInfo">Image sizes and, when it has categories, the category id of each class index (in file order).</param>
         public YoloPredictionReader(CocoGroundTruth imageInfo)
         {
-            foreach (var image in imageInfo.Images)
-            {
-                string stem = image.FileName != null ? Path.GetFileNameWithoutExtension(image.FileName)
-                    : Convert.ToString(image.Id, CultureInfo.InvariantCulture);
-                if (!byStem.ContainsKey(stem)) byStem.Add(stem, image);
-            }
+            this.imageInfo = imageInfo ?? throw new ArgumentNullException(nameof(imageInfo));
             categories = imageInfo.Categories;
         }
 
-        /// <summary>The image a prediction file belongs to, by its name; null when there is none.</summary>
+        /// <summary>The image a prediction file belongs to, by its name (the ground truth's one matching rule); null when there is none.</summary>
+        /// <exception cref="AmbiguousImageIdException">The name fits several images (IMG.jpg and img.png for img.txt).</exception>
         public CocoImage ImageFor(string path)
         {
-            return byStem.TryGetValue(Path.GetFileNameWithoutExtension(path), out var image) ? image : null;
+            return imageInfo.TryFindImage(Path.GetFileNameWithoutExtension(path), out var image) ? image : null;
         }
 
         /// <summary>Reads one file's predictions for <paramref name="image"/>; bad lines are skipped and counted.</summary>
@@ -73,8 +69,15 @@ namespace BoxFusion.Yolo
                         continue;
                     }
                     double w = parts[3] * image.Width, h = parts[4] * image.Height;
+                    double x = parts[1] * image.Width - w / 2, y = parts[2] * image.Height - h / 2;
+                    // In pixels, the box must pass the rules every detection does (a huge image size can push it past them).
+                    if (DetectionRules.Problem(parts[5], x, y, w, h, out var kind) is string outside)
+                    {
+                        skipped.Add(kind, lineNumber, outside);
+                        continue;
+                    }
                     int category = categories.Count > 0 ? categories[classIndex].Id : classIndex;
-                    yield return new Detection(image.Id, category, parts[5], parts[1] * image.Width - w / 2, parts[2] * image.Height - h / 2, w, h, model);
+                    yield return new Detection(image.Id, category, parts[5], x, y, w, h, model);
                 }
             }
         }

@@ -74,6 +74,13 @@ namespace BoxFusion.Commands
                     throw new PipelineStoppedException();
                 }
                 if (result.NotInGroundTruth.Count > 0) ReportUnknownImages(gt, model, result.NotInGroundTruth);
+                if (result.AmbiguousImage.Count > 0)
+                {
+                    var ids = result.AmbiguousImage.Select(d => d.ImageId).Distinct().ToList();
+                    WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, ids[0], string.Format(CultureInfo.InvariantCulture,
+                        "{0}: {1} detection(s) name images that several images of the ground truth fit (first: {2}); they were not compared. Use the ground truth's ids or full file names.",
+                        model, result.AmbiguousImage.Count, string.Join(", ", ids.Take(5).Select(ImageIds.Describe)))));
+                }
                 foreach (var match in result.Matches) WriteObject(match);
             }
             if (groupOrder.Count > 1)

@@ -97,6 +97,10 @@ namespace BoxFusion.Commands
         [Parameter]
         public SwitchParameter NoLegend { get; set; }
 
+        /// <summary>Draw only the boxes of detections that have instance masks.</summary>
+        [Parameter]
+        public SwitchParameter NoMask { get; set; }
+
         /// <summary>Pictures drawn at once; 0 (not given) is one per processor.</summary>
         [Parameter]
         [ValidateRange(1, 256)]
@@ -110,7 +114,7 @@ namespace BoxFusion.Commands
 
         protected override void BeginProcessing()
         {
-            folder = PathResolver.ResolveForWriting(this, Path);
+            folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(folder))
                 ThrowTerminatingError(Errors.Create("PathIsAFile", ErrorCategory.InvalidArgument, folder, "'" + folder + "' is a file; -Path takes the folder to write the pictures to."));
             string parent = System.IO.Path.GetDirectoryName(folder);
@@ -118,7 +122,7 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "Neither the folder '" + folder + "' nor its parent exists."));
             if (ImageFolder != null)
             {
-                imageFolder = PathResolver.ResolveForWriting(this, ImageFolder);
+                imageFolder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ImageFolder);
                 if (!Directory.Exists(imageFolder))
                     ThrowTerminatingError(Errors.Create("ImageFolderNotFound", ErrorCategory.ObjectNotFound, imageFolder, "-ImageFolder: the folder '" + imageFolder + "' does not exist."));
             }
@@ -160,9 +164,18 @@ namespace BoxFusion.Commands
         private ImageInput Find(object id, CocoImage known = null)
         {
             CocoImage image = null;
-            if (info != null && !info.TryFindImage(id, out image))
+            try
             {
-                if (unknownSet.Add(id)) unknownImages.Add(id);
+                if (info != null && !info.TryFindImage(id, out image))
+                {
+                    if (unknownSet.Add(id)) unknownImages.Add(id);
+                    return null;
+                }
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                if (unknownSet.Add(id))
+                    WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message + " Its detections are not drawn."));
                 return null;
             }
             object key = (object)image ?? id;
@@ -244,9 +257,18 @@ namespace BoxFusion.Commands
                     try { normalized = ImageIds.Normalize(id); }
                     catch (ArgumentException e) { WriteError(Errors.InvalidArgument("ImageIdInvalid", nameof(ImageId), id, e.Message)); continue; }
                     ImageInput input = null;
-                    if (info != null && info.TryFindImage(normalized, out var image)) byKey.TryGetValue(image, out input);
-                    else if (info == null) byKey.TryGetValue(normalized, out input);
-                    if (input == null && info != null && info.TryFindImage(normalized, out image)) input = new ImageInput(image.Id, image);
+                    CocoImage image = null;
+                    try
+                    {
+                        if (info != null && info.TryFindImage(normalized, out image)) byKey.TryGetValue(image, out input);
+                    }
+                    catch (AmbiguousImageIdException e)
+                    {
+                        WriteError(Errors.InvalidArgument("AmbiguousImageId", nameof(ImageId), normalized, "-ImageId: " + e.Message));
+                        continue;
+                    }
+                    if (info == null) byKey.TryGetValue(normalized, out input);
+                    if (input == null && image != null) input = new ImageInput(image.Id, image);
                     if (input == null)
                     {
                         WriteError(Errors.Create("ImageIdNotFound", ErrorCategory.ObjectNotFound, normalized, "-ImageId " + ImageIds.Describe(normalized) +

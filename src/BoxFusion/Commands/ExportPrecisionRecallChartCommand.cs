@@ -17,7 +17,8 @@ namespace BoxFusion.Commands
     {
         internal const string Mean = "0.5:0.95";
         private readonly List<EvaluationResult> results = new List<EvaluationResult>();
-        private string target;
+        private WriteTarget target;
+        private int? permissions;
 
         /// <summary>Results of Measure-Detection (which carry the precision-recall arrays).</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -67,14 +68,9 @@ namespace BoxFusion.Commands
 
         protected override void BeginProcessing()
         {
-            target = PathResolver.ResolveForWriting(this, Path);
-            if (Directory.Exists(target))
-                ThrowTerminatingError(Errors.Create("PathIsAFolder", ErrorCategory.InvalidArgument, target, "'" + target + "' is a folder; give a file name such as pr.png."));
-            string folder = System.IO.Path.GetDirectoryName(target);
-            if (!Directory.Exists(folder))
-                ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "The folder '" + folder + "' does not exist."));
-            if (File.Exists(target) && !Force)
-                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target, "'" + target + "' already exists; use -Force to replace it."));
+            // the same checks as Export-Submission: existing folder, no wildcards, only a regular file replaced, only with -Force
+            target = PathResolver.ResolveForWriting(this, Path, literal: false, force: Force);
+            if (target.Exists) permissions = FileFacts.PermissionsOf(SessionState, target.File);
             GraphicsLoader.Require(this);
         }
 
@@ -122,8 +118,8 @@ namespace BoxFusion.Commands
                 panels.Add((title, threshold, curves));
             }
             string chartTitle = Title ?? "Precision-recall" + (categoryName == null ? "" : ": " + categoryName);
-            if (!ShouldProcess(target, "Write precision-recall chart")) return;
-            var file = PrecisionRecallChartWriter.Write(this, target, chartTitle, panels, results[0].PrecisionRecall.RecallThresholds, Color, Width, Height);
+            if (!ShouldProcess(target.Path, "Write precision-recall chart")) return;
+            var file = PrecisionRecallChartWriter.Write(this, target, permissions, Force, chartTitle, panels, results[0].PrecisionRecall.RecallThresholds, Color, Width, Height);
             if (file != null && PassThru) WriteObject(file);
         }
 

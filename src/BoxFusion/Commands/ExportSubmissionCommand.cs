@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Management.Automation;
+using BoxFusion.Coco;
 using BoxFusion.Json;
 
 namespace BoxFusion.Commands
@@ -25,6 +27,7 @@ namespace BoxFusion.Commands
         private CocoResultWriter writer;
         private long emptyBoxes, nonFinite;
         private object firstEmpty;
+        private readonly System.Collections.Generic.HashSet<string> reported = new System.Collections.Generic.HashSet<string>();
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [AllowNull]
@@ -48,6 +51,10 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string EntryName { get; set; } = "submission.json";
 
+        /// <summary>A COCO annotations file (or its images): each detection's image id becomes that file's id for the image.</summary>
+        [Parameter]
+        public object ImageInfo { get; set; }
+
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -56,27 +63,27 @@ namespace BoxFusion.Commands
 
         protected override void BeginProcessing()
         {
-            string given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
-            target = PathResolver.ResolveForWriting(this, given);
-            if (Directory.Exists(target))
-            {
-                ThrowTerminatingError(Errors.Create("PathIsAFolder", ErrorCategory.InvalidArgument, target, "'" + target + "' is a folder; give a file name such as submission.json."));
-            }
-            string folder = System.IO.Path.GetDirectoryName(target);
-            if (!Directory.Exists(folder))
-            {
-                ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "The folder '" + folder + "' does not exist."));
-            }
-            if (File.Exists(target) && !Force)
-            {
-                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
-                    "'" + target + "' already exists; use -Force to replace it."));
-            }
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
+            bool literal = ParameterSetName == LiteralPathSet;
+            var resolved = PathResolver.ResolveForWriting(this, literal ? LiteralPath : Path, literal, Force);
+            target = resolved.Path;
             bool asZip = Zip || target.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            CheckEntryName(asZip);
             if (!ShouldProcess(target, asZip ? "Write submission zip" : "Write submission")) return;
+            int? permissions = null;
+            if (resolved.Exists)
+            {
+                permissions = FileFacts.PermissionsOf(SessionState, resolved.File);
+                long links = FileFacts.HardLinkCount(SessionState, resolved.File);
+                if (links > 1)
+                {
+                    WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                        "'{0}' has {1} hard links: the new file replaces only this name; {2} the earlier content.", resolved.File, links, links == 2 ? "the other name keeps" : "the other " + (links - 1) + " names keep"));
+                }
+            }
             try
             {
-                file = new AtomicFile(target);
+                file = new AtomicFile(resolved.File, Force, permissions);
                 Stream output = file.Stream;
                 if (asZip)
                 {
@@ -86,9 +93,26 @@ namespace BoxFusion.Commands
                 writer = new CocoResultWriter(output);
                 writing = true;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (IsWriteFailure(e))
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowWriteFailed(e);
+            }
+        }
+
+        /// <summary>The entry is one file at the top of the zip; on a JSON target -EntryName has nothing to name.</summary>
+        private void CheckEntryName(bool asZip)
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(EntryName))) return;
+            if (!asZip)
+            {
+                WriteWarning("-EntryName applies only to a zip (a .zip path or -Zip); '" + target + "' is written as plain JSON.");
+                return;
+            }
+            string name = EntryName;
+            if (name.IndexOf('/') >= 0 || name.IndexOf('\\') >= 0 || name == "." || name == ".." || name.IndexOf(':') >= 0 || name.Trim().Length == 0)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("InvalidEntryName", nameof(EntryName), EntryName,
+                    "-EntryName '" + EntryName + "' is not a plain file name: the entry is one file at the top of the zip, such as submission.json (no folder, '..' or drive)."));
             }
         }
 
@@ -101,11 +125,15 @@ namespace BoxFusion.Commands
                 WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, d, "A detection without an image id cannot be written: " + d));
                 return;
             }
-            if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
+            // The rules every input path applies (DetectionRules); a negative size is an empty box, counted below.
+            string problem = DetectionRules.Problem(d, out var kind);
+            if (problem != null && kind != RecordProblem.NegativeSize)
             {
-                if (nonFinite++ == 0)
+                nonFinite++;
+                string errorId = kind == RecordProblem.NonFiniteNumber ? "NonFiniteDetection" : "InvalidDetection";
+                if (reported.Add(errorId))
                 {
-                    WriteError(Errors.Create("NonFiniteDetection", ErrorCategory.InvalidData, d, "A detection with a non-finite score or box is not written: " + d));
+                    WriteError(Errors.Create(errorId, ErrorCategory.InvalidData, d, "A detection is not written (" + problem + "): " + d));
                 }
                 return;
             }
@@ -114,7 +142,44 @@ namespace BoxFusion.Commands
                 if (emptyBoxes++ == 0) firstEmpty = d;
                 return;
             }
-            writer.Write(d);
+            try
+            {
+                writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
+            }
+        }
+
+        private CocoGroundTruth imageInfo;
+        private readonly Dictionary<object, object> mappedIds = new Dictionary<object, object>();
+
+        /// <summary>
+        /// The detection with the -ImageInfo id of its image ("7.jpg" becomes 7: COCO-style servers read integer ids), as a copy,
+        /// so the caller's object keeps its id. An id that names no image, or several, stops the export: nothing is written.
+        /// </summary>
+        private Detection WithImageInfoId(Detection d)
+        {
+            if (!mappedIds.TryGetValue(d.ImageId, out object id))
+            {
+                CocoImage image = null;
+                try
+                {
+                    if (!imageInfo.TryFindImage(d.ImageId, out image))
+                    {
+                        ThrowTerminatingError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, d.ImageId,
+                            "Image " + ImageIds.Describe(d.ImageId) + " is not in the -ImageInfo images" + (imageInfo.Path != null ? " of '" + imageInfo.Path + "'" : "") +
+                            "; nothing was written (a challenge server rejects results for unknown images)."));
+                    }
+                }
+                catch (AmbiguousImageIdException e)
+                {
+                    ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, "-ImageInfo: " + e.Message + " Nothing was written.", e));
+                }
+                mappedIds.Add(d.ImageId, id = image.Id);
+            }
+            return id.Equals(d.ImageId) ? d : new Detection(id, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model);
         }
 
         protected override void EndProcessing()
@@ -129,23 +194,44 @@ namespace BoxFusion.Commands
                 entry = null;
                 file.Commit();
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (TargetExistsException)
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
+                    "'" + target + "' appeared while the submission was being written; it was left as it is. Use -Force to replace it."));
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
             }
             if (emptyBoxes > 0)
             {
                 WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with zero or negative width or height were not written (first: {1}).", emptyBoxes, firstEmpty));
             }
-            if (nonFinite > 1)
+            if (nonFinite > reported.Count)
             {
-                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite score or box were not written.", nonFinite));
+                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite or out-of-range score or box were not written.", nonFinite));
             }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Wrote {0} detections to '{1}'.", writer.Count, target));
             if (PassThru) WriteObject(new FileInfo(target));
         }
 
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+        /// <summary>
+        /// What a full disk, a removed folder or a file-size limit throws while writing: the runtime reports a size
+        /// limit (EFBIG) as ArgumentOutOfRangeException, and a formatting worker's failure comes wrapped.
+        /// </summary>
+        private static bool IsWriteFailure(Exception e)
+        {
+            e = Unwrap(e);
+            return e is IOException || e is UnauthorizedAccessException || e is ArgumentOutOfRangeException;
+        }
+
+        private static Exception Unwrap(Exception e) => e is AggregateException a && a.InnerExceptions.Count == 1 ? a.InnerException : e;
+
+        private void ThrowWriteFailed(Exception e)
+        {
+            e = Unwrap(e);
+            ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+        }
 
         /// <summary>Called when the pipeline ends or is stopped: an uncommitted file is discarded.</summary>
         public void Dispose()

@@ -10,10 +10,10 @@ using BoxFusion.Evaluation;
 
 namespace BoxFusion.Commands
 {
-    /// <summary>Scores detections with COCO bbox mAP against a ground truth, exactly as pycocotools does; per model if asked.</summary>
+    /// <summary>Scores detections with COCO mAP (boxes or masks) against a ground truth, exactly as pycocotools does; per model if asked.</summary>
     [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Measure-Detections")]
-    [OutputType(typeof(EvaluationResult))]
+    [OutputType(typeof(EvaluationResult), typeof(CategoryResult))]
     public sealed class MeasureDetectionCommand : DetectionInputCommand
     {
         private const string AllName = "(all)";
@@ -33,13 +33,13 @@ namespace BoxFusion.Commands
         [Parameter]
         public EvaluationGrouping GroupBy { get; set; } = EvaluationGrouping.None;
 
+        /// <summary>One row per category (and group) instead of one summary per group.</summary>
         [Parameter]
         public SwitchParameter PerCategory { get; set; }
 
-        /// <summary>Only bbox is supported (detections carry boxes, not masks).</summary>
+        /// <summary>Bbox compares boxes; Segm compares instance masks (pycocotools' iouType 'segm').</summary>
         [Parameter]
-        [ValidateSet("bbox")]
-        public string IouType { get; set; } = "bbox";
+        public IouType IouType { get; set; } = IouType.Bbox;
 
         /// <summary>COCOeval's maxDets: AR is reported for the first three, AP for the last.</summary>
         [Parameter]
@@ -75,24 +75,33 @@ namespace BoxFusion.Commands
                     "The input holds {0} models ({1}{2}), scored together as one set. To score each model on its own, add -GroupBy Model; to score an ensemble, fuse them first with Merge-Detection.",
                     modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            bool segm = IouType == IouType.Segm;
+            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
+            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             // The curves behind the numbers go with every result, for Export-PrecisionRecallChart and for users' own plots.
-            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, KeepPrecisionRecall = true };
+            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, IouType = IouType, KeepPrecisionRecall = true };
+            string activity = segm ? "Measuring detections (COCO segm)" : "Measuring detections (COCO bbox)";
             for (int i = 0; i < groupOrder.Count; i++)
             {
                 string name = groupOrder[i];
                 var detections = groups.TryGetValue(name, out var list) ? list : new List<Detection>();
                 if (groupOrder.Count > 1 || detections.Count > 200000)
                 {
-                    WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)",
+                    WriteProgress(new ProgressRecord(3, activity,
                         string.Format(CultureInfo.InvariantCulture, "{0} ({1} of {2})", name, i + 1, groupOrder.Count))
                     { PercentComplete = 100 * i / groupOrder.Count });
                 }
                 var stats = Evaluate(gt, detections, options, name);
-                if (stats != null) WriteObject(new EvaluationResult(name, gt.Path, stats));
+                if (stats == null) continue;
+                if (segm) MaskReport.AfterEvaluation(this, stats, detections, name == AllName ? null : name);
+                if (PerCategory.IsPresent)
+                {
+                    foreach (var category in stats.PerCategory) WriteObject(new CategoryResult(name, gt.Path, category));
+                }
+                else WriteObject(new EvaluationResult(name, gt.Path, stats));
             }
-            WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
 
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
@@ -107,6 +116,17 @@ namespace BoxFusion.Commands
             {
                 WriteError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, e.ImageId,
                     (name == AllName ? "" : name + ": ") + e.Message + " A challenge server rejects such results; nothing was scored for this group.", e));
+                return null;
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId,
+                    (name == AllName ? "" : name + ": ") + e.Message + " Nothing was scored for this group.", e));
+                return null;
+            }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
                 return null;
             }
             catch (OperationCanceledException)

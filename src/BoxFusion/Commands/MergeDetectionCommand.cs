@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
+using BoxFusion.Coco;
 using BoxFusion.Fusion;
 
 namespace BoxFusion.Commands
@@ -14,10 +15,9 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Merge, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Merge-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class MergeDetectionCommand : DetectionInputCommand, IDisposable
+    public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private System.Runtime.GCLatencyMode? savedLatency;
         private readonly CancellationTokenSource cancel = new CancellationTokenSource();
 
         [Parameter]
@@ -76,6 +76,15 @@ namespace BoxFusion.Commands
         [Parameter]
         public VotingRule Voting { get; set; }
 
+        /// <summary>WBF and NMW masks: a pixel is in the fused mask when the weights of the members covering it reach this share of the cluster's weight.</summary>
+        [Parameter]
+        [ValidateRange(1e-9, 1.0)]
+        public double MaskThreshold { get; set; } = 0.5;
+
+        /// <summary>Box: detections overlap by box IoU (ensemble-boxes). Mask: detections that both have masks overlap by mask IoU.</summary>
+        [Parameter]
+        public ClusterBy ClusterBy { get; set; } = ClusterBy.Box;
+
         /// <summary>Threads that fuse images; 0 uses every core.</summary>
         [Parameter]
         [ValidateRange(0, 1024)]
@@ -89,10 +98,9 @@ namespace BoxFusion.Commands
             }
             base.BeginProcessing();
             WarnAboutUnusedOptions();
-            // The whole pipeline makes millions of objects while the ensemble grows: background gen2
-            // collections instead of blocking ones (about a second less on a COCO-sized set). Restored in Dispose.
-            savedLatency = System.Runtime.GCSettings.LatencyMode;
-            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+            // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
+            // (issue 12); and timed with and without SustainedLowLatency (2000 images, 5 fresh runs each) it made no
+            // difference beyond the noise in CPU time or GC pauses.
         }
 
         /// <summary>Options of another method are almost always a slip (e.g. -Sigma with WBF): say so instead of ignoring them silently.</summary>
@@ -107,6 +115,7 @@ namespace BoxFusion.Commands
             if (!soft && bound.ContainsKey(nameof(SoftNmsFunction))) unused.Add("-SoftNmsFunction");
             if (!soft && bound.ContainsKey(nameof(Sigma))) unused.Add("-Sigma");
             if (!soft && bound.ContainsKey(nameof(ScoreThreshold))) unused.Add("-ScoreThreshold");
+            if (!wbf && !nmw && bound.ContainsKey(nameof(MaskThreshold))) unused.Add("-MaskThreshold");
             if (unused.Count > 0)
             {
                 WriteWarning(string.Join(", ", unused) + " do" + (unused.Count == 1 ? "es" : "") + " not apply to -Method " + Method + " and " + (unused.Count == 1 ? "is" : "are") + " ignored.");
@@ -120,6 +129,9 @@ namespace BoxFusion.Commands
             if (ensemble.ImageCount == 0) return;
             FusionContext context = CreateContext();
             SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
+            MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (ClusterBy == ClusterBy.Mask && ensemble.MaskCount == 0)
+                WriteWarning("-ClusterBy Mask: no detection has a mask, so detections are clustered by their boxes.");
             int above = Emit(context, widths, heights, unknown);
             if (above > 0 && !context.Options.AllowOverflow)
             {
@@ -186,12 +198,19 @@ namespace BoxFusion.Commands
                 ClassAgnostic = ClassAgnostic.IsPresent,
                 MaxDetectionsPerImage = MaxDetectionsPerImage,
                 MaxDegreeOfParallelism = ThrottleLimit,
+                MaskThreshold = MaskThreshold,
+                ClusterBy = ClusterBy,
             };
             try
             {
                 var weights = WeightResolver.Resolve(Weight, ensemble.Models);
                 var context = new FusionContext(options, ensemble.Models, weights);
                 options.MinVotes = bound.ContainsKey(nameof(Voting)) ? Voting.MinVotes(context.ActiveModelCount) : MinVotes;
+                if (options.MinVotes > context.ActiveModelCount)
+                {
+                    var voters = ensemble.Models.Where((m, i) => context.RawWeights[i] > 0);
+                    WriteWarning(VotingRuleExtensions.UnreachableVotes(options.MinVotes, voters, context.ActiveModelCount < ensemble.Models.Count, "nothing is output"));
+                }
                 WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}: {1} detections of {2} images from {3} models ({4}).",
                     Method, ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
                 return context;
@@ -217,7 +236,7 @@ namespace BoxFusion.Commands
             var missing = new List<object>();
             for (int i = 0; i < n; i++)
             {
-                if (info.TryFindImage(ensemble.ImageIds[i], out var image))
+                if (TryFindImage(info, ensemble.ImageIds[i], out var image))
                 {
                     widths[i] = image.Width;
                     heights[i] = image.Height;
@@ -239,16 +258,25 @@ namespace BoxFusion.Commands
             }
         }
 
+        /// <summary>An ambiguous name stops the command: clipping to a guessed image's size would be silently wrong.</summary>
+        private bool TryFindImage(CocoGroundTruth info, object imageId, out CocoImage image)
+        {
+            try
+            {
+                return info.TryFindImage(imageId, out image);
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, "-ImageInfo: " + e.Message, e));
+                image = null;
+                return false;
+            }
+        }
+
         protected override void StopProcessing()
         {
             cancel.Cancel();
             base.StopProcessing();
-        }
-
-        public void Dispose()
-        {
-            if (savedLatency.HasValue) System.Runtime.GCSettings.LatencyMode = savedLatency.Value;
-            savedLatency = null;
         }
     }
 }

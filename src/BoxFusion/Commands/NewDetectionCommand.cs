@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 
@@ -6,103 +7,135 @@ namespace BoxFusion.Commands
 {
     /// <summary>
     /// Builds detections from parameters or from any objects' properties (CSV rows, custom objects):
-    /// ImageId, CategoryId, Score and either X, Y, Width, Height or X1, Y1, X2, Y2.
+    /// ImageId, CategoryId, Score and either X, Y, Width, Height or X1, Y1, X2, Y2, under BoxFusion's names or
+    /// the common names of other tools (image_id, filename, label, class, confidence, xmin, ...).
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "Detection")]
+    [Cmdlet(VerbsCommon.New, "Detection", DefaultParameterSetName = ValueSet)]
     [Alias("New-Detections")]
     [OutputType(typeof(Detection))]
     public sealed class NewDetectionCommand : PSCmdlet
     {
+        private const string ValueSet = "Value";
+        private const string InputSet = "InputObject";
+        private const string DefaultModel = "model";
         private long index;
+        private long scoresAboveOne;
+        private long firstScoreAboveOne = -1;
 
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("image_id")]
+        /// <summary>
+        /// An object whose properties give the detection (a CSV row, a custom object, a hashtable). Its columns are read
+        /// by <see cref="DetectionFields"/> rather than bound by PowerShell, so numbers are read with the invariant culture
+        /// and a bad value is an error that names its column.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public PSObject InputObject { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
+        [Alias("image_id", "Image", "FileName")]
         [ValidateNotNull]
         public object ImageId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Alias("category_id", "Category", "Class")]
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
+        [Alias("category_id", "Category", "Class", "Label")]
+        [InvariantNumber(WholeNumber = true)]
         public int CategoryId { get; set; }
 
-        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 2, ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("Confidence", "Conf")]
+        [InvariantNumber]
         public double Score { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public double? X { get; set; }
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
+        [InvariantNumber]
+        public double X { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public double? Y { get; set; }
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
+        [InvariantNumber]
+        public double Y { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("W")]
-        public double? Width { get; set; }
+        [InvariantNumber]
+        public double Width { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("H")]
-        public double? Height { get; set; }
+        [InvariantNumber]
+        public double Height { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("XMin", "Left")]
-        public double? X1 { get; set; }
+        [InvariantNumber]
+        public double X1 { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("YMin", "Top")]
-        public double? Y1 { get; set; }
+        [InvariantNumber]
+        public double Y1 { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("XMax", "Right")]
-        public double? X2 { get; set; }
+        [InvariantNumber]
+        public double X2 { get; set; }
 
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = ValueSet)]
+        [Parameter(ParameterSetName = InputSet)]
         [Alias("YMax", "Bottom")]
-        public double? Y2 { get; set; }
+        [InvariantNumber]
+        public double Y2 { get; set; }
 
-        /// <summary>The model the detections came from (default: "model").</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The model the detections came from; with pipeline input it replaces a Model column. Default: "model".</summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Model { get; set; } = "model";
+        public string Model { get; set; } = DefaultModel;
 
         protected override void ProcessRecord()
         {
             long record = index++;
-            object id = ImageId is PSObject p ? p.BaseObject : ImageId;
-            // CSV cells are strings: "42" meant the COCO id 42; "42.jpg" stays a file name.
-            id = DetectionConversion.ImageIdFromText(id);
-            double x, y, w, h;
-            bool corners = X1.HasValue && Y1.HasValue && X2.HasValue && Y2.HasValue;
-            if (corners) { x = X1.Value; y = Y1.Value; w = X2.Value - X1.Value; h = Y2.Value - Y1.Value; }
-            else if (X.HasValue && Y.HasValue && Width.HasValue && Height.HasValue) { x = X.Value; y = Y.Value; w = Width.Value; h = Height.Value; }
-            else
+            if (ParameterSetName == InputSet && InputObject == null) return;
+            var given = new Dictionary<DetectionField, object>();
+            foreach (var pair in MyInvocation.BoundParameters)
             {
-                WriteError(Errors.Create("IncompleteBox", ErrorCategory.InvalidArgument, ImageId, string.Format(CultureInfo.InvariantCulture,
-                    "Input {0} (image {1}): give the box as X, Y, Width, Height or as X1, Y1, X2, Y2.", record, ImageId)));
-                return;
+                if (Enum.TryParse(pair.Key, ignoreCase: true, out DetectionField field) && field != DetectionField.Model) given[field] = pair.Value;
             }
-            string problem = !IsFinite(Score) || !IsFinite(x) || !IsFinite(y) || !IsFinite(w) || !IsFinite(h) ? "a score or coordinate is not a finite number"
-                : Score < 0 ? "the score is negative"
-                : w < 0 || h < 0 ? "the box has a negative width or height" : null;
-            Detection detection = null;
-            if (problem == null)
-            {
-                try
-                {
-                    detection = new Detection(id, CategoryId, Score, x, y, w, h, Model);
-                }
-                catch (ArgumentException e)
-                {
-                    problem = e.Message;
-                }
-            }
+            bool modelGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Model));
+            if (modelGiven) given[DetectionField.Model] = Model;
+            var detection = DetectionFields.Read(ParameterSetName == InputSet ? InputObject : null, given, DefaultModel, out var problem);
+            if (detection != null) problem = Check(detection);
             if (problem != null)
             {
-                WriteError(Errors.Create("InvalidDetection", ErrorCategory.InvalidData, ImageId,
-                    string.Format(CultureInfo.InvariantCulture, "Input {0} (image {1}): {2}.", record, ImageId, problem.TrimEnd('.'))));
+                object target = ParameterSetName == InputSet ? (object)InputObject : ImageId;
+                WriteError(Errors.Create(problem.ErrorId, ErrorCategory.InvalidData, target, string.Format(CultureInfo.InvariantCulture,
+                    "Input {0}{1}: {2}.", record, (detection?.ImageId ?? problem.ImageId) == null ? "" : " (image " + ImageIds.Describe(detection?.ImageId ?? problem.ImageId) + ")", problem.Message.TrimEnd('.'))));
                 return;
             }
+            if (detection.Score > 1 && scoresAboveOne++ == 0) firstScoreAboveOne = record;
             WriteObject(detection);
         }
 
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+        private static DetectionProblem Check(Detection d)
+        {
+            // The engine's one rule for a valid detection: finite, not negative, within DetectionRules.MaxMagnitude.
+            string problem = DetectionRules.Problem(d, out _);
+            return problem == null ? null : new DetectionProblem("InvalidDetection", problem);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (scoresAboveOne == 0) return;
+            WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                "{0} input{1} {2} a score above 1 (first: input {3}); {4} kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores; other detectors' scores above 1 are not probabilities.",
+                scoresAboveOne, scoresAboveOne == 1 ? "" : "s", scoresAboveOne == 1 ? "has" : "have", firstScoreAboveOne, scoresAboveOne == 1 ? "it was" : "they were"));
+        }
     }
 }

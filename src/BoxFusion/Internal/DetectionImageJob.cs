@@ -36,6 +36,7 @@ namespace BoxFusion.Commands
         public int PaletteUsed;                      // palette colours handed out so far
         public uint GroundTruthColor;
         public double MinScore;
+        public bool Masks = true;                    // fill instance masks (not with -NoMask)
         public DrawingStyle Style;
     }
 
@@ -46,6 +47,8 @@ namespace BoxFusion.Commands
         public string SourcePath;   // null: blank canvas
         public int Width, Height;
         public string Target;
+        public bool Replace;        // -Force
+        public int? Permissions;    // those of the file replaced
         public List<DrawnBox> Boxes;
         public List<LegendEntry> Legend;
         public DrawingStyle Style;
@@ -80,11 +83,15 @@ namespace BoxFusion.Commands
             }
             try
             {
-                using (var file = new AtomicFile(Target))
+                using (var file = new AtomicFile(Target, Replace, Permissions))
                 {
                     file.Stream.Write(png, 0, png.Length);
                     file.Commit();
                 }
+            }
+            catch (TargetExistsException e)
+            {
+                return Fail("FileExists", ErrorCategory.ResourceExists, Target, e.Message.TrimEnd('.'), e);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
@@ -135,11 +142,11 @@ namespace BoxFusion.Commands
                 if (d.Score < settings.MinScore) continue;
                 uint color = settings.ModelColors[d.Model ?? ""];
                 modelsHere.Add(d.Model ?? "");
-                boxes.Add(new DrawnBox
+                boxes.Add(WithMask(settings, d, new DrawnBox
                 {
                     X = d.X, Y = d.Y, Width = d.Width, Height = d.Height, Color = color, Line = LineStyle.Solid,
                     Label = CategoryText(settings, d.CategoryId) + " " + d.Score.ToString("0.00", CultureInfo.InvariantCulture), Order = d.Score,
-                });
+                }));
             }
             foreach (var m in input.Matches)
             {
@@ -168,11 +175,22 @@ namespace BoxFusion.Commands
             var d = m.Detection;
             string label = category + " " + d.Score.ToString("0.00", CultureInfo.InvariantCulture);
             if (m.Reason != MatchReason.None) label += " " + ReasonText(m.Reason);
-            return new DrawnBox
+            return WithMask(settings, d, new DrawnBox
             {
                 X = d.X, Y = d.Y, Width = d.Width, Height = d.Height, Color = OutcomeColor(m.Outcome), Line = OutcomeLine(m.Outcome),
                 Label = label, Order = d.Score,
-            };
+            });
+        }
+
+        /// <summary>The detection's instance mask, when it has one, to fill translucently in the box's colour.</summary>
+        private static DrawnBox WithMask(PictureSettings settings, Detection d, DrawnBox box)
+        {
+            if (!settings.Masks || !d.HasMask) return box;
+            var mask = d.Mask;
+            box.MaskCounts = mask.GetCounts();
+            box.MaskHeight = mask.Height;
+            box.MaskWidth = mask.Width;
+            return box;
         }
 
         private static string CategoryText(PictureSettings settings, int categoryId) =>

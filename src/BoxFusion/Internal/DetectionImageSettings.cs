@@ -18,6 +18,7 @@ namespace BoxFusion.Commands
             {
                 GroundTruthColor = ParseColor(cmdlet, cmdlet.GroundTruthColor, "GroundTruthColor"),
                 MinScore = cmdlet.MinScore,
+                Masks = !cmdlet.NoMask,
                 Style = new DrawingStyle
                 {
                     LineWidth = cmdlet.LineWidth,
@@ -97,6 +98,12 @@ namespace BoxFusion.Commands
                     blanks.Add(input.Id);
                 }
                 string target = System.IO.Path.Combine(folder, UniqueName(input, names));
+                if (Directory.Exists(target))
+                {
+                    cmdlet.WriteError(Errors.Create("TargetNotARegularFile", ErrorCategory.InvalidArgument, target,
+                        "'" + target + "' is a folder, not a regular file; it is not replaced. The other images are drawn."));
+                    continue;
+                }
                 if (File.Exists(target) && !force)
                 {
                     cmdlet.WriteError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
@@ -107,7 +114,8 @@ namespace BoxFusion.Commands
                 DetectionImageJob.Compose(input, settings, out var boxes, out var legend);
                 jobs.Add(new DetectionImageJob
                 {
-                    ImageId = input.Id, SourcePath = source, Width = width, Height = height, Target = target,
+                    ImageId = input.Id, SourcePath = source, Width = width, Height = height, Target = target, Replace = force,
+                    Permissions = File.Exists(target) ? FileFacts.PermissionsOf(cmdlet.SessionState, target) : null,
                     Boxes = boxes, Legend = legend, Style = settings.Style,
                 });
             }

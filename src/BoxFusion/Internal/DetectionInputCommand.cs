@@ -12,6 +12,7 @@ namespace BoxFusion.Commands
         protected const string PathSet = "Path";
         protected const string LiteralPathSet = "LiteralPath";
         private ResultFileImport import;
+        private long inputCount;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
         [AllowNull]
@@ -44,9 +45,18 @@ namespace BoxFusion.Commands
             if (ParameterSetName == InputSet)
             {
                 if (InputObject == null) return;
+                long input = inputCount++;
                 if (InputObject.ImageId == null)
                 {
                     WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be used: " + InputObject));
+                    return;
+                }
+                // Objects can be made or changed by hand ($d.X = 1e308): the same rules as a file's records.
+                if (DetectionRules.Problem(InputObject, out _) is string problem)
+                {
+                    WriteError(Errors.Create("InvalidDetection", ErrorCategory.InvalidData, InputObject, string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                        "Input {0} (image {1}{2}): {3}; the detection was left out.", input, ImageIds.Describe(InputObject.ImageId),
+                        string.IsNullOrEmpty(InputObject.Model) ? "" : ", model " + InputObject.Model, problem)));
                     return;
                 }
                 Accept(InputObject);

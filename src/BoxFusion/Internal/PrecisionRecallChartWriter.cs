@@ -9,7 +9,7 @@ namespace BoxFusion.Commands
     /// <summary>Export-PrecisionRecallChart's part that names graphics types: colours, the chart, the atomic write.</summary>
     internal static class PrecisionRecallChartWriter
     {
-        public static FileInfo Write(PSCmdlet cmdlet, string target, string title,
+        public static FileInfo Write(PSCmdlet cmdlet, WriteTarget target, int? permissions, bool force, string title,
             List<(string Title, double? Iou, List<(string Name, double[] Curve, double Ap)> Curves)> panels,
             double[] recallThresholds, string[] colorTexts, int width, int height)
         {
@@ -37,18 +37,23 @@ namespace BoxFusion.Commands
             byte[] png = PrecisionRecallChart.Render(title, chartPanels, colors, width, height);
             try
             {
-                using (var file = new AtomicFile(target))
+                using (var file = new AtomicFile(target.File, force, permissions))
                 {
                     file.Stream.Write(png, 0, png.Length);
                     file.Commit();
                 }
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (TargetExistsException e)
             {
-                cmdlet.WriteError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                cmdlet.WriteError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target.Path, e.Message, e));
                 return null;
             }
-            return new FileInfo(target);
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                cmdlet.WriteError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target.Path, "Cannot write '" + target.Path + "': " + e.Message, e));
+                return null;
+            }
+            return new FileInfo(target.Path);
         }
     }
 }

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 
 namespace BoxFusion.Commands
 {
@@ -23,6 +26,16 @@ namespace BoxFusion.Commands
                 case VotingRule.Unanimous: return Math.Max(1, models);
                 default: return 1;
             }
+        }
+
+        /// <summary>The warning for -MinVotes above the number of voting models: no fused box can get that many votes.</summary>
+        /// <param name="weighted">The voters are the models with a positive weight (some were weighted 0).</param>
+        public static string UnreachableVotes(int minVotes, IEnumerable<string> voters, bool weighted, string consequence)
+        {
+            var names = voters.ToList();
+            return string.Format(CultureInfo.InvariantCulture,
+                "-MinVotes {0} is more than the {1} models{2} ({3}): no fused box can have that many votes, so {4}.",
+                minVotes, names.Count, weighted ? " with a positive weight" : "", string.Join(", ", names), consequence);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using BoxFusion.Coco;
 using BoxFusion.Json;
@@ -29,9 +31,38 @@ namespace BoxFusion.Commands
             return dir.Name;
         }
 
+        /// <summary>
+        /// The prediction files of a folder: its *.txt, or those of its labels folder (a YOLO run folder such as
+        /// runs/detect/exp), in name order. A folder without any is an error.
+        /// </summary>
+        public List<string> FilesOf(string folder)
+        {
+            var files = TextFiles(folder);
+            string labels = Path.Combine(folder, "labels");
+            if (files.Count == 0 && Directory.Exists(labels)) files = TextFiles(labels);
+            if (files.Count == 0)
+            {
+                cmdlet.WriteError(Errors.Create("NoPredictionFiles", ErrorCategory.ObjectNotFound, folder,
+                    "'" + folder + "' has no YOLO prediction files (*.txt), and no labels folder with them."));
+            }
+            return files;
+        }
+
+        private static List<string> TextFiles(string folder) =>
+            Directory.EnumerateFiles(folder, "*.txt").OrderBy(f => f, StringComparer.Ordinal).ToList();
+
         public void Read(string path, string model, Action<Detection> accept)
         {
-            var image = reader.ImageFor(path);
+            CocoImage image;
+            try
+            {
+                image = reader.ImageFor(path);
+            }
+            catch (AmbiguousImageIdException e)
+            {
+                cmdlet.WriteError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, path, "'" + path + "': " + e.Message + " The file was not read.", e));
+                return;
+            }
             if (image == null)
             {
                 cmdlet.WriteError(Errors.Create("ImageNotInImageInfo", ErrorCategory.ObjectNotFound, path,

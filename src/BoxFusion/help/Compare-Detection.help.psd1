@@ -55,7 +55,7 @@ At every threshold, TruePositive / (TruePositive + Missed) of a category equals 
     )
 
     Notes       = @'
-Compare-Detection keeps the input until it ends, like Measure-Detection. Errors you can catch by id: ImageNotInGroundTruth, GroundTruthNotFound, GroundTruthInvalid, GroundTruthNotAFile, and with -Path the file errors of Import-Detection.
+Compare-Detection keeps the input until it ends, like Measure-Detection. Errors you can catch by id: ImageNotInGroundTruth, AmbiguousImageId, GroundTruthNotFound, GroundTruthInvalid, GroundTruthNotAFile, and with -Path the file errors of Import-Detection.
 
 The ground truth's ignore field is not honoured, as in pycocotools (only iscrowd makes a box ignored).
 '@

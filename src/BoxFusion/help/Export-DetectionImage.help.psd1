@@ -3,7 +3,7 @@
     Synopsis    = 'Draws detections, and the ground truth, onto their images: one PNG per image.'
 
     Description = @'
-Export-DetectionImage draws the boxes it receives onto the images they belong to and writes one PNG per image into the folder -Path, named after the image's file name (or its id). Pipe in any mix of models and fused results: each model gets its own colour (in the order models first appear; choose them with -Color), listed in a legend, and each box is labelled with its category and score. With -GroundTruth, the ground truth's boxes are drawn too, as dashed lines (crowd regions dotted). Rows of Compare-Detection are drawn by outcome instead: true positives green, false positives red (with the reason in the label), missed boxes orange and dashed, ignored detections grey and dotted; so Compare-Detection | Where-Object ... | Export-DetectionImage draws, say, only the misses.
+Export-DetectionImage draws the boxes it receives onto the images they belong to and writes one PNG per image into the folder -Path, named after the image's file name (or its id). Pipe in any mix of models and fused results: each model gets its own colour (in the order models first appear; choose them with -Color), listed in a legend, and each box is labelled with its category and score. With -GroundTruth, the ground truth's boxes are drawn too, as dashed lines (crowd regions dotted). A detection with an instance mask (from a segm results file) also has its mask filled in its colour at 40% opacity, unless -NoMask; a mask whose size is not the picture's is left out. Rows of Compare-Detection are drawn by outcome instead: true positives green, false positives red (with the reason in the label), missed boxes orange and dashed, ignored detections grey and dotted; so Compare-Detection | Where-Object ... | Export-DetectionImage draws, say, only the misses.
 
 -ImageFolder locates each image by the file_name of -GroundTruth or -ImageInfo (also by the file name alone, and by a string image id). An image that is not there is drawn on a blank canvas of its size from -GroundTruth or -ImageInfo, so result files alone are enough; a warning counts such images. Images are drawn in the order their detections first arrive; -ImageId picks images (also ones without detections) and -First keeps the first N. Without any input, -GroundTruth's images are drawn with their boxes.
 
@@ -66,6 +66,7 @@ The drawing uses SkiaSharp, whose native library ships with the module for Windo
         }
         NoLabel          = @{ Description = 'Draw the boxes without their category and score labels.' }
         NoLegend         = @{ Description = 'Leave out the legend (top-right corner).' }
+        NoMask           = @{ Description = 'Do not fill the instance masks of detections that have them; draw their boxes only.' }
         ThrottleLimit    = @{
             Description = 'How many pictures are drawn at once.'
             Default     = '0, which means one per processor'
@@ -84,9 +85,9 @@ The drawing uses SkiaSharp, whose native library ships with the module for Windo
     )
 
     Notes       = @'
-Errors you can catch by id: GraphicsUnavailable, FolderNotFound, PathIsAFile, ImageFolderNotFound, ColorInvalid, InputNotDetection, ImageNotInImageInfo, ImageIdNotFound, ImageSizeUnknown, ImageUnreadable, ImageInvalid, ImageSizeInvalid (larger than 100 megapixels), FileExists, FileWriteFailed, and those of -GroundTruth and -ImageInfo.
+Errors you can catch by id: GraphicsUnavailable, FolderNotFound, PathIsAFile, ImageFolderNotFound, ColorInvalid, InputNotDetection, ImageNotInImageInfo, AmbiguousImageId, ImageIdNotFound, ImageSizeUnknown, ImageUnreadable, ImageInvalid, ImageSizeInvalid (larger than 100 megapixels), FileExists (also for a file that appears while its picture is drawn), TargetNotARegularFile, FileWriteFailed, and those of -GroundTruth and -ImageInfo.
 
-Images are read in the formats SkiaSharp decodes (JPEG, PNG, WebP, GIF, BMP, ICO) and drawn as stored, without applying an EXIF orientation, as COCO's boxes are. Masks are not drawn: detections carry boxes.
+Images are read in the formats SkiaSharp decodes (JPEG, PNG, WebP, GIF, BMP, ICO) and drawn as stored, without applying an EXIF orientation, as COCO's boxes are. Masks of the ground truth are not drawn, only its boxes.
 '@
 
     Examples    = @(

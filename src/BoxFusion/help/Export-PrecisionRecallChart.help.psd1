@@ -56,7 +56,7 @@ The file is written atomically and replaced only with -Force. The chart is drawn
     )
 
     Notes       = @'
-Errors you can catch by id: GraphicsUnavailable, NoPrecisionRecall, CategoryNotFound, ColorInvalid, PathIsAFolder, FolderNotFound, FileExists, FileWriteFailed, ResultNotComparable.
+Errors you can catch by id: GraphicsUnavailable, NoPrecisionRecall, CategoryNotFound, ColorInvalid, FolderNotFound, FileExists, TargetNotARegularFile, PathHasWildcards, FileWriteFailed, ResultNotComparable. The file is checked and written as Export-Submission writes: through a symbolic link, keeping a replaced file's permissions, never replacing anything but a regular file.
 
 The arrays themselves are in each result's PrecisionRecall property (see Measure-Detection), for charts of your own.
 '@

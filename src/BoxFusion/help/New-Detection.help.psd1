@@ -3,24 +3,38 @@
     Synopsis    = 'Creates detections from parameters, or from the properties of any objects such as CSV rows.'
 
     Description = @'
-New-Detection builds BoxFusion.Detection objects for detectors whose output is not a COCO results file: CSV exports, tables from a database, objects made in a script. Every parameter also binds by property name from pipeline input, so rows of Import-Csv or custom objects with the right property names (or their aliases: image_id, category_id, Confidence, XMin, Left, ...) turn into detections directly.
+New-Detection builds BoxFusion.Detection objects for detectors whose output is not a COCO results file: CSV exports, tables from a database, objects made in a script. Pipe in rows of Import-Csv, custom objects or hashtables: New-Detection reads their columns under its own names or the common names of other tools, in any letter case:
 
-Give the box either as X, Y, Width, Height (COCO style: the top-left corner and the size, in pixels) or as the corners X1, Y1, X2, Y2; when all four corners are given they win. An input without a complete box is reported (error IncompleteBox) and skipped; so is one with a negative score, a negative width or height or a non-finite number (error InvalidDetection). Errors name the input's position (counting from 0) and its image.
+- ImageId: ImageId, image_id, Image, FileName, file_name
+- CategoryId: CategoryId, category_id, Category, Class, Label
+- Score: Score, Confidence, Conf
+- the box as X, Y, Width (W), Height (H), or as the corners X1 (XMin, Left), Y1 (YMin, Top), X2 (XMax, Right), Y2 (YMax, Bottom), or a COCO bbox list
+- Model, and for detections saved by BoxFusion, MergedCount and SourceModels
+
+Numbers are read with the invariant culture, whatever the session's culture: a dot for decimals and no thousands separator. A CSV cell "0,85" (a European decimal), "1,234.5" or "high" is an error (InvalidNumber) that names the input, the column and the value, and New-Detection goes on with the next input; PowerShell's own conversion would have read "0,85" as 85. A category column holding names ("person") is an error too: give the category ids of the ground truth.
+
+Give the box one way. When all four corners are given they are used; other box columns may be there too (Export-Csv of detections writes Right and Bottom beside X, Y, Width and Height) but must agree with it to within 0.01 pixel, or the input is an error (ConflictingBox). Two columns for one field (Score and Confidence, image_id and filename) must hold the same value, or the input is an error (ConflictingColumns). An input without a complete box is an error (IncompleteBox); so is one without an image id, category or score (MissingImageId, MissingCategoryId, MissingScore), and one with a negative score, a negative width or height, a non-finite number, or a score, coordinate or size beyond 1e9 (InvalidDetection; 1e9 px is far beyond any image, and keeps fusion's sums finite). Errors name the input's position (counting from 0) and, when known, its image; they do not stop the command. Scores above 1 are kept, with one warning that counts them, as Import-Detection does.
 
 An image id that arrives as text made of digits ("42", as every CSV cell is text) becomes the number 42, so it matches the numeric ids of a COCO file; text with a leading zero or anything else ("0042", "42.jpg") stays text.
+
+Without pipeline input, the parameters give one detection. With pipeline input, a parameter you give applies to every input and takes the place of that field's columns: Import-Csv boxes.csv | New-Detection -CategoryId 1 -Model ssd.
 '@
 
     Parameters  = @{
+        InputObject = @{
+            Description = 'An object whose properties give the detection: a row of Import-Csv or ConvertFrom-Csv, a custom object, a hashtable or a detection. Its columns are read as the description lists; usually it comes from the pipeline.'
+            Default     = 'None'
+        }
         ImageId    = @{
-            Description = 'The image the detection belongs to: a whole number (a COCO image id) or a string such as a file name. Digit-only text without a leading zero becomes a number.'
+            Description = 'The image the detection belongs to: a whole number (a COCO image id) or a string such as a file name. Digit-only text without a leading zero becomes a number. With pipeline input, the image of every input.'
             Default     = 'None'
         }
         CategoryId = @{
-            Description = 'The category (class) id, as in the ground truth''s categories.'
+            Description = 'The category (class) id, as in the ground truth''s categories: a whole number. Text is read with the invariant culture, and "1.5" is an error rather than a rounded 2. With pipeline input, the category of every input.'
             Default     = 'None'
         }
         Score      = @{
-            Description = 'The confidence of the detection, normally between 0 and 1. Negative scores are rejected.'
+            Description = 'The confidence of the detection, normally between 0 and 1. Negative scores are rejected; scores above 1 are kept with a warning. Text is read with the invariant culture: ''0,85'' is an error, not 85.'
             Default     = 'None'
         }
         X          = @{
@@ -56,13 +70,13 @@ An image id that arrives as text made of digits ("42", as every CSV cell is text
             Default     = 'None'
         }
         Model      = @{
-            Description = 'The name of the model the detection came from. Merge-Detection treats detections with different model names as different models (for -Weight, -MinVotes and the WBF score), so give each detector''s detections their own name.'
+            Description = 'The name of the model the detections came from. With pipeline input it replaces a Model column; without one, inputs without a Model column are named "model". Merge-Detection treats detections with different model names as different models (for -Weight, -MinVotes and the WBF score), so give each detector''s detections their own name.'
             Default     = 'model'
         }
     }
 
     Inputs      = @(
-        @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with properties named like the parameters or their aliases (ImageId or image_id, CategoryId or category_id, Score or Confidence, X/Y/Width/Height or X1/Y1/X2/Y2, Model).' }
+        @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with properties named like the fields or their aliases (ImageId or image_id or filename, CategoryId or label or class, Score or confidence, X/Y/Width/Height or X1/Y1/X2/Y2 or xmin/ymin/xmax/ymax, Model).' }
     )
     Outputs     = @(
         @{ Type = 'BoxFusion.Detection'; Description = 'One detection per valid input.' }
@@ -98,7 +112,17 @@ image_id,class,confidence,xmin,ymin,xmax,ymax,model
 8.jpg,2,0.4,5,5,20,20,a
 '@ | ConvertFrom-Csv | New-Detection | Merge-Detection
 "@
-            Remarks = 'The column names bind through the parameters'' aliases (image_id, class, confidence, xmin, ...). Image id "7" becomes the number 7 and "8.jpg" stays a string. Merge-Detection fuses the two boxes of image 7 (models a and b) into one; Import-Csv works the same way on a file.'
+            Remarks = 'The columns are read under their other tools'' names (image_id, class, confidence, xmin, ...). Image id "7" becomes the number 7 and "8.jpg" stays a string. Merge-Detection fuses the two boxes of image 7 (models a and b) into one; Import-Csv works the same way on a file.'
+        }
+        @{
+            Title   = 'Read a CSV file written with a European locale'
+            Code    = @'
+Import-Csv detections.csv -Delimiter ';' | ForEach-Object {
+    foreach ($column in 'score', 'xmin', 'ymin', 'xmax', 'ymax') { $_.$column = $_.$column -replace ',', '.' }
+    $_
+} | New-Detection -Model frcnn
+'@
+            Remarks = 'New-Detection reads numbers with the invariant culture, so a cell "0,85" is reported as an error (InvalidNumber) rather than read as 85. Where the commas are decimal commas, turn them into dots first, as here.'
         }
         @{
             Title   = 'Convert the output of another tool'
