@@ -33,6 +33,8 @@ $out = Join-Path $root 'out'
 $moduleDir = Join-Path $out 'BoxFusion'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
+# The Test task is what CI runs: there a compiler or analyzer warning fails the build (Directory.Build.props).
+$msbuildProperties = @(if ($Task -eq 'Test') { '-p:ContinuousIntegrationBuild=true' })
 
 function Invoke-Native([string] $what, [scriptblock] $command) {
     & $command
@@ -71,7 +73,7 @@ function Copy-NativeLibrary {
 function Invoke-Build {
     Write-Host "Building BoxFusion ($Configuration)..." -ForegroundColor Cyan
     $publish = Join-Path $out 'publish'
-    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/BoxFusion/BoxFusion.csproj') -c $Configuration -o $publish --nologo -v quiet }
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/BoxFusion/BoxFusion.csproj') -c $Configuration -o $publish --nologo -v quiet @msbuildProperties }
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     $null = New-Item -ItemType Directory $moduleDir
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $moduleDir
@@ -138,7 +140,7 @@ function Restore-Pester {
 function Invoke-Test {
     $package = Invoke-Package
     Write-Host 'Engine tests (xunit)...' -ForegroundColor Cyan
-    $xunitLog = dotnet test (Join-Path $root 'tests/BoxFusion.Engine.Tests/BoxFusion.Engine.Tests.csproj') -c $Configuration --nologo 2>&1
+    $xunitLog = dotnet test (Join-Path $root 'tests/BoxFusion.Engine.Tests/BoxFusion.Engine.Tests.csproj') -c $Configuration --nologo @msbuildProperties 2>&1
     $xunitExit = $LASTEXITCODE
     $xunitLog | ForEach-Object { "$_" } | Where-Object { $_ -match 'Failed |Passed!|Failed!|error|\[FAIL\]' } | Write-Host
     $xunitPassed = 0; $xunitFailed = 0

@@ -86,6 +86,17 @@ namespace BoxFusionMaskBench
             return all;
         }
 
+        public static long Write(List<Detection> detections, string path)
+        {
+            using (var stream = new System.IO.FileStream(path, System.IO.FileMode.Create, System.IO.FileAccess.Write, System.IO.FileShare.None, 1 << 20))
+            using (var writer = new CocoResultWriter(stream))
+            {
+                foreach (var d in detections) writer.Write(d);
+                writer.Complete();
+                return stream.Length;
+            }
+        }
+
         public static CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections) =>
             CocoEvaluator.Evaluate(gt, detections, new EvaluationOptions { IouType = IouType.Segm });
 
@@ -94,7 +105,10 @@ namespace BoxFusionMaskBench
         {
             long bytes = 0;
             for (int i = 0; i < ensemble.ImageCount; i++)
-                foreach (var e in ensemble.GetImage(i)) if (e.Mask != null) bytes += 4L * e.Mask.RunCount;
+            {
+                var masks = ensemble.GetMasks(i);
+                if (masks != null) foreach (var m in masks) if (m != null) bytes += 4L * m.RunCount;
+            }
             return bytes;
         }
 
@@ -167,8 +181,8 @@ function Invoke-Fresh([string] $body) {
     $exe = [Environment]::ProcessPath
     $prefix = @()
     if ((Split-Path $exe -Leaf) -match '^dotnet') { $prefix = @(Join-Path $PSHOME 'pwsh.dll') }
-    $script = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModulePath'; `$clock = [Diagnostics.Stopwatch]::StartNew(); $body; `$s = `$clock.Elapsed.TotalSeconds; " +
-        "@{ Seconds = `$s; PeakMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB) } | ConvertTo-Json -Compress"
+    $script = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModulePath'; `$p = [Diagnostics.Process]::GetCurrentProcess(); `$cpu = `$p.TotalProcessorTime; `$clock = [Diagnostics.Stopwatch]::StartNew(); $body; `$s = `$clock.Elapsed.TotalSeconds; `$p.Refresh(); " +
+        "@{ Seconds = `$s; Cpu = (`$p.TotalProcessorTime - `$cpu).TotalSeconds; PeakMB = [math]::Round(`$p.PeakWorkingSet64 / 1MB) } | ConvertTo-Json -Compress"
     $json = & $exe @prefix -NoProfile -NonInteractive -Command $script
     if ($LASTEXITCODE -ne 0) { throw "benchmark child failed: $json" }
     $json | Select-Object -Last 1 | ConvertFrom-Json
@@ -202,6 +216,10 @@ $fuse = Measure-Stage { , [BoxFusionMaskBench.Engine]::Fuse($ensemble, $sizes) }
 $fused = $fuse.Result
 $rows.Add([pscustomobject]@{ Stage = ('WBF with mask fusion: {0} masks in, {1} out' -f $masks, $fused.Count); Seconds = $fuse.Seconds; Cpu = $fuse.Cpu; Rate = '{0:0} k masks/s' -f ($masks / $fuse.Seconds / 1e3); Target = '>= 100 k/s' })
 
+$writePath = Join-Path $CacheFolder 'output/segm-engine-wbf.json'
+$write = Measure-Stage { [BoxFusionMaskBench.Engine]::Write($fused, $writePath) }
+$rows.Add([pscustomobject]@{ Stage = ('write the fused result ({0} masks, {1:0} MB, compressed RLE)' -f $fused.Count, ($write.Result / 1MB)); Seconds = $write.Seconds; Cpu = $write.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $write.Seconds / 1e3); Target = '' })
+
 $boxOnly = [BoxFusionMaskBench.Engine]::WithoutMasks($ensemble)
 $boxFuse = Measure-Stage { [BoxFusionMaskBench.Engine]::Fuse($boxOnly, $sizes) }
 $rows.Add([pscustomobject]@{ Stage = 'WBF, same boxes without masks (for comparison)'; Seconds = $boxFuse.Seconds; Cpu = $boxFuse.Cpu; Rate = '{0:0} k boxes/s' -f ($masks / $boxFuse.Seconds / 1e3); Target = '' })
@@ -215,7 +233,7 @@ $eval = Measure-Stage { [BoxFusionMaskBench.Engine]::Evaluate($gtMasks, $fused) 
 $rows.Add([pscustomobject]@{ Stage = 'segm evaluation again (ground truth already rasterised: Optimize-Fusion trials)'; Seconds = $eval.Seconds; Cpu = $eval.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $eval.Seconds / 1e3); Target = '' })
 
 # Memory: the heap a freshly read ensemble holds, with and without its masks, beyond the run lengths.
-$fuse = $read = $boxFuse = $fused = $ensemble = $boxOnly = $null
+$fuse = $read = $boxFuse = $write = $fused = $ensemble = $boxOnly = $null
 $heap = [BoxFusionMaskBench.Engine]::Heap($paths, $models)
 $perMask = ($heap[1] - $heap[2] - $heap[3]) / $heap[0]
 $rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:0.0} MB of runs; ensemble {1:0.0} MB with masks, {2:0.0} MB without)' -f ($heap[3] / 1MB), ($heap[1] / 1MB), ($heap[2] / 1MB)); Seconds = ''; Cpu = ''; Rate = '{0:0} bytes' -f $perMask; Target = '< 100 bytes' })
@@ -224,9 +242,9 @@ $rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:
 $fusedPath = Join-Path $CacheFolder 'output/segm-wbf.json'
 $list = ($paths | ForEach-Object { "'$_'" }) -join ','
 $merge = Invoke-Fresh "Merge-Detection -Path $list -ImageInfo '$gtPath' | Export-Submission '$fusedPath' -Force"
-$rows.Add([pscustomobject]@{ Stage = "cmdlets: Merge-Detection -Path (3 files) -ImageInfo | Export-Submission (peak $($merge.PeakMB) MB)"; Seconds = $merge.Seconds; Cpu = ''; Rate = '{0:0} k masks/s' -f ($masks / $merge.Seconds / 1e3); Target = '' })
+$rows.Add([pscustomobject]@{ Stage = "cmdlets: Merge-Detection -Path (3 files) -ImageInfo | Export-Submission (peak $($merge.PeakMB) MB)"; Seconds = $merge.Seconds; Cpu = $merge.Cpu; Rate = '{0:0} k masks/s' -f ($masks / $merge.Seconds / 1e3); Target = '' })
 $measure = Invoke-Fresh "`$null = Measure-Detection -IouType Segm -GroundTruth '$gtPath' -Path '$fusedPath'"
-$rows.Add([pscustomobject]@{ Stage = "cmdlets: Measure-Detection -IouType Segm -Path (read gt and results, evaluate; peak $($measure.PeakMB) MB)"; Seconds = $measure.Seconds; Cpu = ''; Rate = ''; Target = '' })
+$rows.Add([pscustomobject]@{ Stage = "cmdlets: Measure-Detection -IouType Segm -Path (read gt and results, evaluate; peak $($measure.PeakMB) MB)"; Seconds = $measure.Seconds; Cpu = $measure.Cpu; Rate = ''; Target = '' })
 
 foreach ($row in $rows) {
     if ($row.Seconds -is [double]) { $row.Seconds = [math]::Round($row.Seconds, 3) }

@@ -118,7 +118,7 @@ namespace BoxFusion.Tests
                 ensemble.Add(new Detection(1L, 1, 1e9, -1e9, -1e9, 1e9, 1e9, "a"));
                 ensemble.Add(new Detection(1L, 1, 1e9, -1e9, -1e9, 1e9, 1e9, "b"));
             }
-            foreach (FusionMethod method in Enum.GetValues(typeof(FusionMethod)))
+            foreach (var method in Enum.GetValues<FusionMethod>())
             {
                 var context = new FusionContext(new FusionOptions { Method = method }, ensemble.Models, new[] { 1e9, 1e9 });
                 var fused = FusionEngine.FuseAll(ensemble, context, null, null);

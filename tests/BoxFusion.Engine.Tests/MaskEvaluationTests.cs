@@ -12,7 +12,7 @@ namespace BoxFusion.Tests
     /// <summary>iouType 'segm' against pycocotools' statistics: coco-fake100 and every model and run of case-m.</summary>
     public class MaskEvaluationTests
     {
-        private static void AssertStats(IReadOnlyList<double> expected, CocoStats actual, string what)
+        private static void AssertStats(double[] expected, CocoStats actual, string what)
         {
             for (int i = 0; i < 12; i++)
                 Assert.True(Math.Abs(expected[i] - actual.Stats[i]) <= 1e-12, $"{what} stat {i}: expected {expected[i]:R}, got {actual.Stats[i]:R}");

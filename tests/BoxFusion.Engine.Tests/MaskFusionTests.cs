@@ -114,6 +114,23 @@ namespace BoxFusion.Tests
         }
 
         [Fact]
+        public void MasksFollowTheirEntriesWhenModelsComeOutOfOrder()
+        {
+            var ensemble = new DetectionEnsemble();
+            var ma = Bits(2, 2, 0);
+            var mb = Bits(2, 2, 3);
+            ensemble.Add(new Detection(1L, 1, 0.9, 0, 0, 4, 4, "a") { Mask = ma });
+            ensemble.Add(new Detection(2L, 1, 0.9, 0, 0, 4, 4, "b"));
+            ensemble.Add(new Detection(1L, 1, 0.8, 0, 0, 4, 4, "b") { Mask = mb });
+            ensemble.Add(new Detection(1L, 1, 0.7, 0, 0, 4, 4, "a"));
+            // Image 1 in model order: a 0.9 (ma), a 0.7 (none), b 0.8 (mb).
+            Assert.Equal(new[] { 0.9, 0.7, 0.8 }, ensemble.GetImage(0).Select(e => e.Score));
+            Assert.Equal(new[] { ma, null, mb }, ensemble.GetMasks(0));
+            Assert.Null(ensemble.GetMasks(1));
+            Assert.Equal(2, ensemble.MaskCount);
+        }
+
+        [Fact]
         public void MasksOfAnotherSizeAreLeftOutBeforeFusing()
         {
             var ensemble = new DetectionEnsemble();
@@ -128,14 +145,15 @@ namespace BoxFusion.Tests
             Assert.Contains(check.Rejected, r => r.Reason == MaskRejection.PolygonWithoutImageSize && r.First.Contains("image 2"));
             Assert.Equal(2, ensemble.DetectionCount);
             Assert.Equal(2, ensemble.MaskCount);
-            Assert.False(ensemble.GetImage(0)[1].Mask.IsPolygon);
+            Assert.False(ensemble.GetMasks(0)[1].IsPolygon);
+            Assert.Empty(ensemble.GetMasks(1));
             // With the image size known the polygon is rasterised, and the image size is the reference.
             var sized = new DetectionEnsemble();
             sized.Add(new Detection(1L, 1, 0.9, 0, 0, 4, 4, "a") { Mask = Bits(2, 2, 0) });
             sized.Add(new Detection(1L, 1, 0.7, 0, 0, 4, 4, "c") { Mask = Mask.FromPolygons(new[] { new double[] { 0, 0, 0, 2, 2, 2, 2, 0 } }) });
             var sizedCheck = sized.CheckMasks(new[] { 3.0 }, new[] { 3.0 });
             Assert.Equal(1, sizedCheck.Total);
-            Assert.Equal(4, sized.GetImage(0).Single().Mask.Area);
+            Assert.Equal(4, sized.GetMasks(0).Single().Area);
         }
     
         [Fact]

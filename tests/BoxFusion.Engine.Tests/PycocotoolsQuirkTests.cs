@@ -13,7 +13,7 @@ namespace BoxFusion.Tests
     /// Ground truths pycocotools reads in its own way: duplicate annotation ids, iscrowd values other than 0 and 1,
     /// and one huge image. The expected numbers are worked out by hand from cocoeval.py and coco.py (see each test).
     /// </summary>
-    public class PycocotoolsQuirkTests : IDisposable
+    public sealed class PycocotoolsQuirkTests : IDisposable
     {
         private const double Tolerance = 1e-12;
         private readonly string dir = Path.Combine(Path.GetTempPath(), "boxfusion-quirks-" + Guid.NewGuid().ToString("N"));

@@ -212,6 +212,16 @@ Describe 'Reading masks' {
         (Import-Detection $models[0] | Format-Table | Out-String) | Should -Match 'MaskArea'
     }
 
+    It 'keeps masks through Export-Clixml and Import-Clixml' {
+        $file = Join-Path $folder 'masks.clixml'
+        $d = Import-Detection $models[0]
+        $d | Export-Clixml $file
+        $back = Import-Clixml $file | Merge-Detection -Method NMS
+        $direct = $d | Merge-Detection -Method NMS
+        $back.Count | Should -Be $direct.Count
+        for ($i = 0; $i -lt $back.Count; $i++) { $back[$i].Mask.Equals($direct[$i].Mask) | Should -BeTrue }
+    }
+
     It 'skips each kind of bad mask with its own error id, naming the record' -ForEach @(
         @{ Segmentation = '{"size": [3, 3], "counts": [4, 1]}'; Id = 'SkippedRecordsMaskCountsMismatch' }
         @{ Segmentation = '{"size": [3, 3], "counts": "4 14"}'; Id = 'SkippedRecordsMaskStringInvalid' }

@@ -211,7 +211,7 @@ namespace BoxFusion.Coco
                     {
                         Next(ref json, ref ctx);
                         if (json.TokenType == JsonTokenType.EndArray) break;
-                        if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out double v) || double.IsNaN(v) || double.IsInfinity(v))
+                        if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out double v) || !Numbers.IsFinite(v))
                             throw Fail(ref json, ref ctx, "'bbox' must be an array of 4 finite numbers [x, y, width, height]; item " + n + " is " + Describe(json.TokenType) + ".");
                         switch (n) { case 0: x = v; break; case 1: y = v; break; case 2: w = v; break; case 3: h = v; break; }
                         n++;

@@ -137,7 +137,9 @@ namespace BoxFusion.Evaluation
             for (int j = 0; j < n; j++)
             {
                 if ((j & 0xFFFF) == 0xFFFF) cancel.ThrowIfCancellationRequested();
+#pragma warning disable CA2208 // the list is Evaluate's 'detections' argument: name that, not this helper's parameter
                 var d = dets[j] ?? throw new ArgumentException("Detection " + j + " is null.", "detections");
+#pragma warning restore CA2208
                 object id = d.ImageId;
                 int i;
                 if (lastImage >= 0 && id != null && (ReferenceEquals(id, lastId) || id.Equals(lastId)))

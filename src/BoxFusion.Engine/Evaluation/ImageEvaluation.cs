@@ -284,7 +284,7 @@ namespace BoxFusion.Evaluation
             widest = double.NegativeInfinity;
             for (int g = 0; g < G; g++)
             {
-                if (double.IsNaN(s.GX[g]) || double.IsInfinity(s.GX[g]) || double.IsNaN(s.GW[g]) || double.IsInfinity(s.GW[g])) return false;
+                if (!Numbers.IsFinite(s.GX[g]) || !Numbers.IsFinite(s.GW[g])) return false;
                 widest = Math.Max(widest, s.GW[g]);
                 s.ByX[g] = g;
                 s.SortedX[g] = s.GX[g];

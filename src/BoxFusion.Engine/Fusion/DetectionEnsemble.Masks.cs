@@ -35,8 +35,40 @@ namespace BoxFusion.Fusion
 
     public sealed partial class DetectionEnsemble
     {
+        // Masks live beside the entries, one list per image (null for an image without any), so that entries stay
+        // plain values: an array of reference-free structs costs the garbage collector nothing to scan.
+        private List<List<Mask>> imageMasks;
+        private int lastImageIndex = -1;
+
         /// <summary>Detections added with a mask.</summary>
         public long MaskCount { get; private set; }
+
+        /// <summary>The masks of an image's entries, position by position (null where an entry has none); null when the image has none at all.</summary>
+        public IReadOnlyList<Mask> GetMasks(int index)
+        {
+            GetImage(index); // sorts masks with their entries when models came out of order
+            return MasksOf(index);
+        }
+
+        private List<Mask> MasksOf(int index) => imageMasks != null && index < imageMasks.Count ? imageMasks[index] : null;
+
+        /// <summary>Records the mask (or null) of the entry just added to the image <see cref="lastImageIndex"/>.</summary>
+        private void AddMask(Mask mask)
+        {
+            int image = lastImageIndex;
+            if (imageMasks == null) imageMasks = new List<List<Mask>>();
+            while (imageMasks.Count <= image) imageMasks.Add(null);
+            var list = imageMasks[image];
+            int count = images[image].Count; // the entry is already added
+            if (list == null)
+            {
+                if (mask == null) return;
+                list = imageMasks[image] = new List<Mask>(count);
+                for (int i = 0; i < count - 1; i++) list.Add(null);
+            }
+            list.Add(mask);
+            if (mask != null) MaskCount++;
+        }
 
         /// <summary>
         /// Makes every image's masks fusable before fusion: polygons are rasterised for their image's size, and a
@@ -51,6 +83,8 @@ namespace BoxFusion.Fusion
             for (int i = 0; i < images.Count; i++)
             {
                 var list = (List<EnsembleEntry>)GetImage(i);
+                var masks = MasksOf(i);
+                if (masks == null) continue;
                 int height = -1, width = -1;
                 if (widths != null && !double.IsNaN(widths[i]) && !double.IsNaN(heights[i]))
                 {
@@ -59,30 +93,29 @@ namespace BoxFusion.Fusion
                 }
                 else
                 {
-                    foreach (var e in list)
+                    foreach (var m in masks)
                     {
-                        if (e.Mask != null && !e.Mask.IsPolygon) { height = e.Mask.Height; width = e.Mask.Width; break; }
+                        if (m != null && !m.IsPolygon) { height = m.Height; width = m.Width; break; }
                     }
                 }
                 bool[] drop = null;
                 for (int j = 0; j < list.Count; j++)
                 {
-                    var e = list[j];
-                    var mask = e.Mask;
+                    var mask = masks[j];
                     if (mask == null) continue;
                     if (mask.IsPolygon)
                     {
                         if (height < 0)
                         {
-                            check.Add(MaskRejection.PolygonWithoutImageSize, Describe(i, e));
+                            check.Add(MaskRejection.PolygonWithoutImageSize, Describe(i, list[j]));
                             (drop ?? (drop = new bool[list.Count]))[j] = true;
                             continue;
                         }
-                        list[j] = With(e, mask.Rasterize(height, width));
+                        masks[j] = mask.Rasterize(height, width);
                     }
                     else if (mask.Height != height || mask.Width != width)
                     {
-                        check.Add(MaskRejection.SizeMismatch, Describe(i, e) + string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                        check.Add(MaskRejection.SizeMismatch, Describe(i, list[j]) + string.Format(System.Globalization.CultureInfo.InvariantCulture,
                             " has a {0}x{1} mask, the image is {2}x{3}", mask.Height, mask.Width, height, width));
                         (drop ?? (drop = new bool[list.Count]))[j] = true;
                     }
@@ -90,17 +123,22 @@ namespace BoxFusion.Fusion
                 if (drop != null)
                 {
                     int kept = 0;
-                    for (int j = 0; j < list.Count; j++) if (!drop[j]) list[kept++] = list[j];
-                    DetectionCount -= list.Count - kept;
-                    MaskCount -= list.Count - kept;
-                    list.RemoveRange(kept, list.Count - kept);
+                    for (int j = 0; j < list.Count; j++)
+                    {
+                        if (drop[j]) continue;
+                        list[kept] = list[j];
+                        masks[kept] = masks[j];
+                        kept++;
+                    }
+                    int removed = list.Count - kept;
+                    DetectionCount -= removed;
+                    MaskCount -= removed;
+                    list.RemoveRange(kept, removed);
+                    masks.RemoveRange(kept, removed);
                 }
             }
             return check;
         }
-
-        private static EnsembleEntry With(in EnsembleEntry e, Mask mask) =>
-            new EnsembleEntry(e.CategoryId, e.Score, e.X, e.Y, e.Width, e.Height, e.Model, mask);
 
         private string Describe(int image, in EnsembleEntry e) => string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "image {0}, model '{1}', category {2}, score {3}", BoxFusion.ImageIds.Describe(imageIds[image]), models[e.Model], e.CategoryId, e.Score);

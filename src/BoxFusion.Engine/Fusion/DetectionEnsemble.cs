@@ -9,9 +9,8 @@ namespace BoxFusion.Fusion
     /// </summary>
     public readonly struct EnsembleEntry
     {
-        public EnsembleEntry(int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
+        public EnsembleEntry(int categoryId, double score, double x, double y, double width, double height, int model)
         {
-            Mask = mask;
             CategoryId = categoryId;
             Score = score;
             X = x;
@@ -21,11 +20,11 @@ namespace BoxFusion.Fusion
             Model = model;
         }
 
+#pragma warning disable CA1051 // read-only fields of a small struct read in fusion's inner loops: no property call to inline
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
-        /// <summary>The instance mask (immutable, so shared rather than copied), or null.</summary>
-        public readonly Mask Mask;
+#pragma warning restore CA1051
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }
@@ -67,9 +66,9 @@ namespace BoxFusion.Fusion
             Check(score, x, y, width, height);
             var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
-            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model, mask));
+            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
             DetectionCount++;
-            if (mask != null) MaskCount++;
+            if (mask != null || imageMasks != null) AddMask(mask);
         }
 
         private static void Check(double score, double x, double y, double width, double height)
@@ -105,20 +104,20 @@ namespace BoxFusion.Fusion
             }
             lastImageId = id;
             lastImage = images[index];
+            lastImageIndex = index;
             return lastImage;
         }
-
-        public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
 
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)
         {
             var list = images[index];
-            if (modelsOutOfOrder) SortStableByModel(list);
+            if (modelsOutOfOrder) SortStableByModel(list, MasksOf(index));
             return list;
         }
 
-        private static void SortStableByModel(List<EnsembleEntry> list)
+        /// <param name="masks">The image's masks, kept parallel to its entries; null when it has none.</param>
+        private static void SortStableByModel(List<EnsembleEntry> list, List<Mask> masks)
         {
             for (int i = 1; i < list.Count; i++)
             {
@@ -129,6 +128,11 @@ namespace BoxFusion.Fusion
                 Array.Sort(keys, items);
                 list.Clear();
                 list.AddRange(items);
+                if (masks != null)
+                {
+                    var before = masks.ToArray();
+                    for (int j = 0; j < keys.Length; j++) masks[j] = before[(int)(keys[j] & 0xFFFFFFFF)];
+                }
                 return;
             }
         }

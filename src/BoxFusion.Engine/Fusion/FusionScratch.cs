@@ -36,9 +36,9 @@ namespace BoxFusion.Fusion
         public MaskVoteScratch MaskVote;
         /// <summary>ClusterBy Mask with masks on this image: overlaps are mask IoUs (see MaskClustering).</summary>
         public bool MaskClusters;
-        /// <summary>The image's entries (for their masks) and, with MaskClusters, each entry's mask box by input position.</summary>
-        public IReadOnlyList<EnsembleEntry> Entries;
-        public MaskBox[] MaskBoxes = new MaskBox[0];
+        /// <summary>The image's masks by input position (null: none) and, with MaskClusters, each mask's box.</summary>
+        public IReadOnlyList<Mask> Masks;
+        public MaskBox[] MaskBoxes = Array.Empty<MaskBox>();
 
         public void Reset(int boxCapacity, int modelCount)
         {

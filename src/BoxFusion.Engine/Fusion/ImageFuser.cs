@@ -7,15 +7,17 @@ namespace BoxFusion.Fusion
     internal static class ImageFuser
     {
 
-        public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, double width, double height,
+        /// <param name="masks">The entries' masks by position, or null when the image has none.</param>
+        public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, IReadOnlyList<Mask> masks, double width, double height,
             FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             s.Reset(entries.Count, context.ModelCount);
+            s.Masks = masks;
             BoxPreparation.Prepare(entries, context, width, height, s);
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
-            MaskClustering.Prepare(s, entries, context);
+            MaskClustering.Prepare(s, context);
             bool agnostic = o.ClassAgnostic;
             BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
@@ -33,12 +35,12 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            var result = Describe(imageId, entries, context, s);
-            s.Entries = null; // the scratch outlives the image
+            var result = Describe(imageId, context, s);
+            s.Masks = null; // the scratch outlives the image
             return result;
         }
 
-        private static Detection[] Describe(object imageId, IReadOnlyList<EnsembleEntry> entries, FusionContext context, FusionScratch s)
+        private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             int n = s.FusedCount;
@@ -65,7 +67,7 @@ namespace BoxFusion.Fusion
                     SourceModels = sources,
                 };
                 detection.SetImageIdUnchecked(imageId);
-                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, entries, context);
+                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
                 {

@@ -11,16 +11,15 @@ namespace BoxFusion.Fusion
     /// </summary>
     internal static class MaskClustering
     {
-        public static void Prepare(FusionScratch s, IReadOnlyList<EnsembleEntry> entries, FusionContext context)
+        public static void Prepare(FusionScratch s, FusionContext context)
         {
-            s.Entries = entries;
             s.MaskClusters = context.Options.ClusterBy == ClusterBy.Mask && s.MaskedCount > 0;
             if (!s.MaskClusters) return;
-            if (s.MaskBoxes.Length < entries.Count) s.MaskBoxes = new MaskBox[Math.Max(entries.Count, s.MaskBoxes.Length * 2)];
+            if (s.MaskBoxes.Length < s.Masks.Count) s.MaskBoxes = new MaskBox[Math.Max(s.Masks.Count, s.MaskBoxes.Length * 2)];
             for (int i = 0; i < s.BoxCount; i++)
             {
                 int at = s.Boxes[i].Order;
-                var mask = entries[at].Mask;
+                var mask = s.Masks[at];
                 if (mask != null) s.MaskBoxes[at] = MaskOps.Box(mask);
             }
         }
@@ -28,8 +27,8 @@ namespace BoxFusion.Fusion
         /// <param name="x1">The box the method compares with when masks cannot be (the cluster's fused box for WBF).</param>
         public static double Overlap(FusionScratch s, in PreparedBox b, in PreparedBox founder, double x1, double y1, double x2, double y2)
         {
-            var mb = s.Entries[b.Order].Mask;
-            var mf = s.Entries[founder.Order].Mask;
+            var mb = s.Masks[b.Order];
+            var mf = s.Masks[founder.Order];
             if (mb == null || mf == null) return PreparedBox.Iou(b, x1, y1, x2, y2);
             return MaskOps.Iou(mb, s.MaskBoxes[b.Order], mf, s.MaskBoxes[founder.Order], crowd: false);
         }

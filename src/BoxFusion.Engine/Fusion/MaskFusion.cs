@@ -11,10 +11,11 @@ namespace BoxFusion.Fusion
     /// </summary>
     internal static class MaskFusion
     {
-        public static Mask For(FusionScratch s, ref FusedBox f, IReadOnlyList<EnsembleEntry> entries, FusionContext context)
+        public static Mask For(FusionScratch s, ref FusedBox f, FusionContext context)
         {
             var o = context.Options;
-            if (o.Method == FusionMethod.NMS || o.Method == FusionMethod.SoftNMS) return entries[s.Boxes[f.FirstMember].Order].Mask;
+            var masks = s.Masks;
+            if (o.Method == FusionMethod.NMS || o.Method == FusionMethod.SoftNMS) return masks[s.Boxes[f.FirstMember].Order];
             var v = s.MaskVote ?? (s.MaskVote = new MaskVoteScratch());
             v.Ensure(f.MemberCount);
             bool nmw = o.Method == FusionMethod.NMW;
@@ -24,7 +25,7 @@ namespace BoxFusion.Fusion
             for (int i = 0; i < f.MemberCount; i++)
             {
                 ref var b = ref s.Boxes[s.Members[f.MemberStart + i]];
-                var mask = entries[b.Order].Mask;
+                var mask = masks[b.Order];
                 if (mask == null) continue;
                 double weight = nmw ? b.WeightedScore * PreparedBox.Iou(b, main.X1, main.Y1, main.X2, main.Y2) : b.WeightedScore;
                 v.Masks[k] = mask;

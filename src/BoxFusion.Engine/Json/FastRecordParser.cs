@@ -225,7 +225,7 @@ namespace BoxFusion.Json
             while (q < end && !Delimits(b[q])) q++;
             if (q >= end) return Result.NeedMore;
             if (!Utf8Parser.TryParse(new ReadOnlySpan<byte>(b, p, q - p), out value, out int used) || used != q - p
-                || double.IsInfinity(value) || double.IsNaN(value)) return Result.Fallback;
+                || !Numbers.IsFinite(value)) return Result.Fallback;
             p = q;
             return Result.Parsed;
         }

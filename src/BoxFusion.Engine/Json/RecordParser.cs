@@ -103,7 +103,7 @@ namespace BoxFusion.Json
                     case 3:
                         if (type == JsonTokenType.Number)
                         {
-                            if (reader.TryGetDouble(out double s) && !double.IsInfinity(s) && !double.IsNaN(s)) { score = s; hasScore = true; }
+                            if (reader.TryGetDouble(out double s) && Numbers.IsFinite(s)) { score = s; hasScore = true; }
                             else Fail(ref problem, ref detail, RecordProblem.NonFiniteNumber, "'score' " + Raw(ref reader) + " is too large for a double");
                         }
                         else Fail(ref problem, ref detail, RecordProblem.WrongType, "'score' must be a number; got " + ValueText(ref reader, type));
@@ -157,7 +157,7 @@ namespace BoxFusion.Json
                 {
                     if (count < 4)
                     {
-                        if (!reader.TryGetDouble(out double v) || double.IsInfinity(v) || double.IsNaN(v))
+                        if (!reader.TryGetDouble(out double v) || !Numbers.IsFinite(v))
                         {
                             if (problem == null) { problem = "'bbox' value " + Raw(ref reader) + " is too large for a double"; kind = RecordProblem.NonFiniteNumber; }
                         }
@@ -187,7 +187,7 @@ namespace BoxFusion.Json
             return boxed;
         }
 
-        private object StringId(ref Utf8JsonReader reader)
+        private string StringId(ref Utf8JsonReader reader)
         {
             bool plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
             if (plain && lastStringBytes != null && reader.ValueSpan.SequenceEqual(lastStringBytes)) return lastString;

@@ -120,6 +120,12 @@ namespace BoxFusion
             return RleString.Decode(height, width, bytes, new RleScratch());
         }
 
+        /// <summary>
+        /// The run lengths as pycocotools' compressed string, or null for a polygon mask. A property so that a mask
+        /// survives serialization (Export-Clixml, remoting) as text; <see cref="ToCompressedString"/> is the same.
+        /// </summary>
+        public string CompressedCounts => data is uint[] runs ? RleString.Encode(runs) : null;
+
         /// <summary>pycocotools' compressed string of the run lengths (its <c>rleToString</c> format).</summary>
         public string ToCompressedString()
         {

@@ -54,7 +54,7 @@ namespace BoxFusion
         }
 
         private static string NonFinite(string name, double value) =>
-            double.IsNaN(value) || double.IsInfinity(value) ? name + " is " + Text(value) + ", not a finite number" : null;
+            !Numbers.IsFinite(value) ? name + " is " + Text(value) + ", not a finite number" : null;
 
         private static string TooLarge(string name, double value) => Math.Abs(value) > MaxMagnitude
             ? name + " is " + Text(value) + "; scores, coordinates and sizes must be within 1e9 (BoxFusion's bound: far beyond any image, small enough that fusion's sums stay finite)"

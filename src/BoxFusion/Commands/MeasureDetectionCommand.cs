@@ -19,10 +19,10 @@ namespace BoxFusion.Commands
         private const string AllName = "(all)";
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
         private string lastModel;
+        private CocoGroundTruth groundTruth;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -47,16 +47,23 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int[] MaxDetections { get; set; } = { 1, 10, 100 };
 
-        protected override void Accept(Detection d)
+        protected override void BeginProcessing()
         {
-            if (GroupBy == EvaluationGrouping.None) NoteModel(d.Model ?? "");
-            string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            base.BeginProcessing();
+        }
+
+        protected override void Accept(Detection detection)
+        {
+            if (GroupBy == EvaluationGrouping.None) NoteModel(detection.Model ?? "");
+            string key = GroupBy == EvaluationGrouping.Model ? detection.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
             {
                 groups.Add(key, list = new List<Detection>());
                 groupOrder.Add(key);
             }
-            list.Add(d);
+            list.Add(detection);
         }
 
         /// <summary>The distinct models of the input, in order; a file's detections share one name object, so this is cheap.</summary>
@@ -76,7 +83,7 @@ namespace BoxFusion.Commands
                     modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
             }
             bool segm = IouType == IouType.Segm;
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
+            var gt = groundTruth;
             if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
             // The curves behind the numbers go with every result, for Export-PrecisionRecallChart and for users' own plots.
@@ -107,7 +114,7 @@ namespace BoxFusion.Commands
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
         private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
         {
-            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, cancel.Token));
+            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, Cancellation.Token));
             try
             {
                 return work.GetAwaiter().GetResult();
@@ -133,12 +140,6 @@ namespace BoxFusion.Commands
             {
                 throw new PipelineStoppedException();
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 

@@ -18,7 +18,7 @@ namespace BoxFusion.Commands
     public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth imageInfo;
 
         [Parameter]
         public FusionMethod Method { get; set; } = FusionMethod.WBF;
@@ -96,6 +96,8 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
             WarnAboutUnusedOptions();
             // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
@@ -153,7 +155,7 @@ namespace BoxFusion.Commands
             string activity = "Merging detections (" + Method + ")";
             try
             {
-                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, cancel.Token, done))
+                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, Cancellation.Token, done))
                 {
                     if (unknown == null || !unknown[index])
                     {
@@ -227,8 +229,8 @@ namespace BoxFusion.Commands
         {
             widths = heights = null;
             unknown = null;
-            if (ImageInfo == null) return;
-            var info = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
+            var info = imageInfo;
+            if (info == null) return;
             int n = ensemble.ImageCount;
             widths = new double[n];
             heights = new double[n];
@@ -271,12 +273,6 @@ namespace BoxFusion.Commands
                 image = null;
                 return false;
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }

@@ -22,7 +22,7 @@ namespace BoxFusion.Commands
     public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth groundTruth, imageInfo;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -116,6 +116,9 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
         }
 
@@ -128,19 +131,19 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
             bool segm = IouType == IouType.Segm;
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: segm);
-            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
-            var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
+            var gt = groundTruth;
+            var info = imageInfo;
             PrepareMasks(info, segm);
-            if (Folds > gt.Images.Count)
+            if (groundTruth.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
+            if (Folds > groundTruth.Images.Count)
             {
-                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, gt)));
+                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, groundTruth)));
             }
             if (MyInvocation.BoundParameters.ContainsKey(nameof(MinVotes)) && MinVotes > ensemble.Models.Count)
             {
                 WriteWarning(VotingRuleExtensions.UnreachableVotes(MinVotes, ensemble.Models, false, "every trial keeps nothing"));
             }
-            var search = CreateSearch(gt, info);
+            var search = CreateSearch(groundTruth, imageInfo);
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
                 ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
 
@@ -148,7 +151,7 @@ namespace BoxFusion.Commands
             // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
             var completed = new ConcurrentQueue<FusionTrial>();
             search.TrialCompleted = completed.Enqueue;
-            var work = Task.Run(() => search.Run(cancel.Token));
+            var work = Task.Run(() => search.Run(Cancellation.Token));
             var finished = new List<FusionTrial>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             bool stopped = false;
@@ -167,7 +170,7 @@ namespace BoxFusion.Commands
                 {
                     // Ctrl+C: let the worker end its trial, so the variable below holds them all, ranked once more.
                     stopped = true;
-                    cancel.Cancel();
+                    Cancellation.Cancel();
                 }
             }
             try
@@ -294,12 +297,6 @@ namespace BoxFusion.Commands
                 top.ScoresAboveOne, Metric, inRange == null
                     ? " Include BoxAndModelAvg or AbsentModelAwareAvg in -ConfidenceType to find settings that keep them in [0, 1]."
                     : string.Format(CultureInfo.InvariantCulture, " The best trial that keeps them in [0, 1] is rank {0} ({1} {2:0.0000}).", inRange.Rank, Metric, inRange.Score)));
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }

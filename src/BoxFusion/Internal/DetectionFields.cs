@@ -84,17 +84,46 @@ namespace BoxFusion.Commands
             var reader = new FieldReader(values, checkRules);
             var detection = reader.Build(defaultModel);
             problem = reader.Problem;
-            // An instance mask travels with its detection's other columns (a masked detection through Select-Object).
-            if (detection != null && MaskOf(source) is Mask mask) detection.Mask = mask;
+            // An instance mask travels with its detection's other columns (a masked detection through Select-Object,
+            // or deserialized from Export-Clixml and remoting).
+            if (detection != null && problem == null)
+            {
+                var mask = MaskOf(source, out string maskProblem);
+                if (maskProblem != null) problem = new DetectionProblem("InvalidMask", maskProblem, detection.ImageId);
+                else if (mask != null) detection.Mask = mask;
+            }
             return problem == null ? detection : null;
         }
 
-        private static Mask MaskOf(object source)
+        /// <summary>
+        /// The Mask property as a mask: as it is, or rebuilt from a deserialized one, which keeps its size and compressed
+        /// counts. A deserialized polygon mask keeps no points: a problem, never a silent loss. Anything else is no mask.
+        /// </summary>
+        private static Mask MaskOf(object source, out string problem)
         {
+            problem = null;
             if (source == null) return null;
             var pso = source as PSObject;
             object value = (pso?.BaseObject ?? source) is IDictionary dictionary ? dictionary["Mask"] : (pso ?? PSObject.AsPSObject(source)).Properties["Mask"]?.Value;
-            return Unwrap(value) as Mask;
+            if (value == null || Unwrap(value) is string) return null;
+            if (Unwrap(value) is Mask mask) return mask;
+            var fields = PSObject.AsPSObject(value).Properties;
+            if (Unwrap(fields["CompressedCounts"]?.Value) is string counts)
+            {
+                try
+                {
+                    return Mask.FromString(Convert.ToInt32(Unwrap(fields["Height"]?.Value), CultureInfo.InvariantCulture),
+                        Convert.ToInt32(Unwrap(fields["Width"]?.Value), CultureInfo.InvariantCulture), counts);
+                }
+                catch (Exception e) when (e is MaskFormatException || e is FormatException || e is InvalidCastException || e is OverflowException)
+                {
+                    problem = "its Mask cannot be rebuilt: " + e.Message;
+                    return null;
+                }
+            }
+            if (Unwrap(fields["IsPolygon"]?.Value) is bool polygon && polygon)
+                problem = "its Mask held polygons, which do not survive serialization (rasterise them first, or keep the detections in memory)";
+            return null;
         }
 
         private static IEnumerable<(string Column, object Value)> Properties(object source)
