@@ -37,15 +37,15 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int MaxDetections { get; set; } = 100;
 
-        protected override void Accept(Detection d)
+        protected override void Accept(Detection detection)
         {
-            string key = d.Model ?? "";
+            string key = detection.Model ?? "";
             if (!groups.TryGetValue(key, out var list))
             {
                 groups.Add(key, list = new List<Detection>());
                 groupOrder.Add(key);
             }
-            list.Add(d);
+            list.Add(detection);
         }
 
         protected override void EndProcessing()

@@ -17,7 +17,7 @@ namespace BoxFusion.Commands
     /// </summary>
     [Cmdlet(VerbsData.Export, "DetectionImage", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
-    public sealed class ExportDetectionImageCommand : PSCmdlet
+    public sealed class ExportDetectionImageCommand : PSCmdlet, IDisposable
     {
         private readonly List<ImageInput> images = new List<ImageInput>();
         private readonly Dictionary<object, ImageInput> byKey = new Dictionary<object, ImageInput>();
@@ -285,5 +285,7 @@ namespace BoxFusion.Commands
         }
 
         protected override void StopProcessing() => cancel.Cancel();
+
+        public void Dispose() => cancel.Dispose();
     }
 }

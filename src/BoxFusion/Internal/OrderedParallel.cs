@@ -41,7 +41,7 @@ namespace BoxFusion.Commands
                     {
                         finished.CompleteAdding();
                     }
-                });
+                }, CancellationToken.None);   // the workers watch 'stop' themselves, so the task always runs to its finally
                 try
                 {
                     int next = 0;
@@ -64,7 +64,7 @@ namespace BoxFusion.Commands
                 finally
                 {
                     // no file may still be written after the cmdlet has returned
-                    try { workers.Wait(); } catch (AggregateException) { }
+                    try { workers.Wait(CancellationToken.None); } catch (AggregateException) { }
                 }
                 if (workers.IsFaulted) throw workers.Exception.InnerException;
                 cancel.ThrowIfCancellationRequested();
