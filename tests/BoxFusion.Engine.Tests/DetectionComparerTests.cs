@@ -110,7 +110,7 @@ namespace BoxFusion.Tests
             var rows = result.Matches;
             Assert.Equal(MatchOutcome.FalsePositive, rows.Single(r => r.Score == 0.9).Outcome);
             Assert.Equal(MatchReason.BeyondMaxDetections, rows.Single(r => r.Score == 0.2).Reason);
-            Assert.Equal(MatchOutcome.Missed, rows.Last().Outcome);
+            Assert.Equal(MatchOutcome.Missed, rows[rows.Count - 1].Outcome);
         }
 
         [Fact]

@@ -124,11 +124,11 @@ namespace BoxFusion.Tests
         [Fact]
         public void DamagedImagesAreRefused()
         {
-            Assert.Throws<ImageDecodeException>(() => DetectionPainter.Draw(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 0, new DrawnBox[0], null, Plain()));
-            byte[] png = DetectionPainter.Draw(null, 50, 40, new DrawnBox[0], null, Plain());
+            Assert.Throws<ImageDecodeException>(() => DetectionPainter.Draw(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 }, 0, 0, Array.Empty<DrawnBox>(), null, Plain()));
+            byte[] png = DetectionPainter.Draw(null, 50, 40, Array.Empty<DrawnBox>(), null, Plain());
             var truncated = new byte[png.Length / 2];
             Array.Copy(png, truncated, truncated.Length);
-            Assert.Throws<ImageDecodeException>(() => DetectionPainter.Draw(truncated, 0, 0, new DrawnBox[0], null, Plain()));
+            Assert.Throws<ImageDecodeException>(() => DetectionPainter.Draw(truncated, 0, 0, Array.Empty<DrawnBox>(), null, Plain()));
         }
 
         [Theory]
@@ -136,7 +136,7 @@ namespace BoxFusion.Tests
         [InlineData(10, -1)]
         [InlineData(20000, 20000)]
         public void SizesOutOfRangeAreRefused(int width, int height) =>
-            Assert.Throws<ArgumentOutOfRangeException>(() => DetectionPainter.Draw(null, width, height, new DrawnBox[0], null, Plain()));
+            Assert.Throws<ArgumentOutOfRangeException>(() => DetectionPainter.Draw(null, width, height, Array.Empty<DrawnBox>(), null, Plain()));
 
         [Fact]
         public void AChartHasTheSizeAskedFor()
