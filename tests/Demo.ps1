@@ -1,11 +1,15 @@
 <#
 .SYNOPSIS
     The main job on the bundled sample: three detectors' COCO results fused into one submission,
-    and each model's COCO AP next to each fusion method's; then the same for instance masks (sample-masks).
+    and each model's COCO AP next to each fusion method's; then one image drawn with every model's boxes, the fused
+    boxes and the ground truth, and the precision-recall chart of the models and the fusion; then the same (numbers)
+    for instance masks (sample-masks).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/demo')
+    [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/demo'),
+    # Where the two pictures go (build.ps1 -Task Demo: docs/, which the README shows).
+    [string] $PictureFolder = $OutputFolder
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
@@ -44,6 +48,18 @@ if (Get-Command Measure-Detection -ErrorAction SilentlyContinue) {
             Measure-Detection -GroundTruth $groundTruth -GroupBy Model | ForEach-Object { $rows.Add($_) }
     }
     $rows | Format-Table | Out-Host
+}
+
+if (Get-Command Export-DetectionImage -ErrorAction SilentlyContinue) {
+    Write-Host 'Pictures:' -ForegroundColor Cyan
+    $null = New-Item -ItemType Directory $PictureFolder -Force
+    $drawn = Join-Path $OutputFolder 'drawn'
+    $image = $detections + $fused | Export-DetectionImage -Path $drawn -GroundTruth $groundTruth -ImageId 51 -MinScore 0.5 -Force -PassThru
+    $samplePicture = Copy-Item $image.FullName (Join-Path $PictureFolder 'sample-detections.png') -PassThru -Force
+    Write-Host "Wrote $samplePicture (image 51: each model's boxes, the WBF boxes and the ground truth, scores 0.5 and up)"
+    $chart = $detections + $fused | Measure-Detection -GroundTruth $groundTruth -GroupBy Model |
+        Export-PrecisionRecallChart (Join-Path $PictureFolder 'sample-precision-recall.png') -Title 'Precision-recall on the sample: three models and their WBF fusion' -Force -PassThru
+    Write-Host "Wrote $chart"
 }
 
 # The instance-segmentation part: three mask models' segm results, fused masks, mask AP.

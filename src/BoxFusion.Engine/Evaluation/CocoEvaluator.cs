@@ -35,6 +35,7 @@ namespace BoxFusion.Evaluation
                 MaxDets = maxDets,
                 MaxDetLast = maxDets[maxDets.Length - 1],
                 HonorIgnoreField = options.HonorIgnoreField,
+                KeepPrecisionRecall = options.KeepPrecisionRecall,
                 Dets = detections,
                 Segm = options.IouType == IouType.Segm,
             };
@@ -72,6 +73,7 @@ namespace BoxFusion.Evaluation
             ImageEvaluation.Run(run, parallel);
             double[] stats;
             List<CategoryAp> perCategory = null;
+            PrecisionRecallCurves curves = null;
             try
             {
                 Accumulation.Accumulate(run, parallel);
@@ -85,12 +87,13 @@ namespace BoxFusion.Evaluation
                         perCategory.Add(new CategoryAp(catList[k].Id, catList[k].Name, ap, ap50, gtCount));
                     }
                 }
+                if (options.KeepPrecisionRecall) curves = PrecisionRecallCurves.From(run, catList);
             }
             finally
             {
                 Accumulation.Release(run);
             }
-            var result = new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { IouType = options.IouType };
+            var result = new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { IouType = options.IouType, PrecisionRecall = curves };
             if (maskCounts != null)
             {
                 result.DetectionsWithoutMask = maskCounts.WithoutMask;

@@ -8,6 +8,7 @@ namespace BoxFusion.Evaluation
         {
             Name = name;
             GroundTruth = groundTruth;
+            PrecisionRecall = stats.PrecisionRecall;
             CopyMaskCounts(stats);
         }
 

@@ -64,6 +64,8 @@ namespace BoxFusion.Evaluation
         public double[] Precision, Recall;
         public int[] PrecisionSlot;    // per m: index among the stored maxDets, or -1
         public int PrecisionM;
+        public bool KeepPrecisionRecall;   // store precision for every maxDets, and scores (same layout as Precision)
+        public double[] Scores;
 
         public int PrecisionIndex(int t, int r, int k, int a, int m) => (((k * A + a) * PrecisionM + PrecisionSlot[m]) * T + t) * R + r;
         public int RecallIndex(int t, int k, int a, int m) => ((k * A + a) * M + m) * T + t;

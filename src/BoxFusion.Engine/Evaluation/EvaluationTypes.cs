@@ -34,6 +34,9 @@ namespace BoxFusion.Evaluation
         /// pycocotools' COCOeval._prepare overwrites <c>gt['ignore']</c> with <c>iscrowd</c>, so the field has no effect there.
         /// </summary>
         public bool HonorIgnoreField { get; set; }
+
+        /// <summary>Keep accumulate()'s arrays (<see cref="CocoStats.PrecisionRecall"/>): precision, recall and scores.</summary>
+        public bool KeepPrecisionRecall { get; set; }
     }
 
     /// <summary>AP of one category (IoU .50:.95 and .50, area all, the largest max-detections).</summary>
@@ -127,6 +130,9 @@ namespace BoxFusion.Evaluation
             MaskSizeMismatches = from.MaskSizeMismatches;
             FirstMaskSizeMismatch = from.FirstMaskSizeMismatch;
         }
+
+        /// <summary>pycocotools' accumulate() arrays; null unless <see cref="EvaluationOptions.KeepPrecisionRecall"/>.</summary>
+        public PrecisionRecallCurves PrecisionRecall { get; internal set; }
 
         public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "AP {0:0.000} AP50 {1:0.000} AP75 {2:0.000} APs {3:0.000} APm {4:0.000} APl {5:0.000} AR1 {6:0.000} AR10 {7:0.000} AR100 {8:0.000} ARs {9:0.000} ARm {10:0.000} ARl {11:0.000}",

@@ -86,7 +86,8 @@ namespace BoxFusion.Commands
             var gt = groundTruth;
             if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
-            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, IouType = IouType };
+            // The curves behind the numbers go with every result, for Export-PrecisionRecallChart and for users' own plots.
+            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, IouType = IouType, KeepPrecisionRecall = true };
             string activity = segm ? "Measuring detections (COCO segm)" : "Measuring detections (COCO bbox)";
             for (int i = 0; i < groupOrder.Count; i++)
             {

@@ -11,6 +11,8 @@ By default all the input is scored together, as one result named '(all)'; when t
 
 Image ids are matched against the ground truth's images: numbers by id, text by file_name ("000123.jpg"; else the name without folder or extension when only one image has it), never by reading text as a number (about_BoxFusion, IMAGE IDS). A name that fits several images is an error (AmbiguousImageId), and that group is not scored. A detection of an image the ground truth does not have is an error (ImageNotInGroundTruth), and that group is not scored, because a challenge server would reject the submission. Categories the ground truth does not have are ignored, as pycocotools does. A group with no detections scores 0 for every category that has ground truth.
 
+Each result also carries the arrays behind the numbers in its PrecisionRecall property: pycocotools' accumulate() output (COCOeval.eval), equal to it to within 1e-12. Precision and Scores are indexed [T, R, K, A, M] (IoU threshold, recall threshold, category, area range, max detections) and Recall [T, K, A, M]; IouThresholds, RecallThresholds, CategoryIds, CategoryNames, AreaRanges and MaxDetections give the values of each axis, and -1 marks a setting with nothing to measure. GetCurve(iou, categoryId, area) and GetAveragePrecision(...) average them as COCO does; Export-PrecisionRecallChart draws them.
+
 Evaluation runs on all processor cores; the numbers do not depend on it.
 '@
 
@@ -66,7 +68,7 @@ As in pycocotools, AP (the first statistic) is always computed at 100 detections
         @{ Type = 'BoxFusion.Detection'; Description = 'The detections to score.' }
     )
     Outputs     = @(
-        @{ Type = 'BoxFusion.Evaluation.EvaluationResult'; Description = 'One result per group: Name (the model, or (all)), GroundTruth (the file), Stats (the 12 numbers in pycocotools'' order), AP, AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium, ARLarge (-1 where there was nothing to measure), ImageCount and DetectionCount. It shows as a table whose short headers are also names you can use: APs, APm, APl (APSmall, APMedium, APLarge) and Detections (DetectionCount). Export-Csv writes Stats as its 12 numbers.' }
+        @{ Type = 'BoxFusion.Evaluation.EvaluationResult'; Description = 'One result per group: Name (the model, or (all)), GroundTruth (the file), Stats (the 12 numbers in pycocotools'' order), AP, AP50, AP75, APSmall, APMedium, APLarge, AR1, AR10, AR100, ARSmall, ARMedium, ARLarge (-1 where there was nothing to measure), PrecisionRecall (pycocotools'' precision, recall and scores arrays), ImageCount and DetectionCount. It shows as a table whose short headers are also names you can use: APs, APm, APl (APSmall, APMedium, APLarge) and Detections (DetectionCount). Export-Csv writes Stats as its 12 numbers.' }
         @{ Type = 'BoxFusion.Evaluation.CategoryResult'; Description = 'With -PerCategory: one row per category and group, with Model, CategoryId, Name, AP, AP50, GtCount and GroundTruth.' }
     )
 
@@ -121,6 +123,16 @@ $detections = Import-Detection yolox.json, cascade.json, detr.json
 } | Measure-Detection -GroundTruth gt.json -GroupBy Model
 '@
             Remarks = 'Fused detections carry the method name as their Model, so -GroupBy Model gives one row per method: WBF, NMS, SoftNMS and NMW.'
+        }
+        @{
+            Title   = 'Read the precision-recall arrays'
+            Code    = @'
+$result = Measure-Detection -GroundTruth gt.json -Path yolox.json
+$pr = $result.PrecisionRecall
+$pr.Precision[0, 50, 0, 0, 2]          # IoU .50, recall .50, first category, area all, 100 detections
+$pr.GetCurve(0.5)                      # precision at recall 0, .01, ..., 1 at IoU .50, mean over categories
+'@
+            Remarks = 'The arrays are pycocotools'' eval[''precision''], eval[''recall''] and eval[''scores''], in the same axis order.'
         }
         @{
             Title   = 'Export the statistics'
