@@ -96,7 +96,8 @@ namespace BoxFusion.Tests
         }
 
         /// <summary>Compares per image as sets: same count; each expected box matched by one with the same category, coordinates within 1e-3 px and score within 1e-6.</summary>
-        public static List<string> Compare(List<Detection> expected, List<Detection> actual)
+        /// <param name="alsoMatches">A further condition for a match (masks compare their IoU); null for boxes only.</param>
+        public static List<string> Compare(List<Detection> expected, List<Detection> actual, Func<Detection, Detection, bool> alsoMatches = null)
         {
             var problems = new List<string>();
             var byImage = actual.GroupBy(d => d.ImageId).ToDictionary(g => g.Key, g => g.ToList());
@@ -108,8 +109,9 @@ namespace BoxFusion.Tests
                 {
                     int at = pool.FindIndex(a => a.CategoryId == e.CategoryId && Math.Abs(a.Score - e.Score) <= 1e-6
                         && Math.Abs(a.X - e.X) <= 1e-3 && Math.Abs(a.Y - e.Y) <= 1e-3
-                        && Math.Abs(a.Right - e.Right) <= 1e-3 && Math.Abs(a.Bottom - e.Bottom) <= 1e-3);
-                    if (at < 0) problems.Add($"image {group.Key}: no match for {e}");
+                        && Math.Abs(a.Right - e.Right) <= 1e-3 && Math.Abs(a.Bottom - e.Bottom) <= 1e-3
+                        && (alsoMatches == null || alsoMatches(e, a)));
+                    if (at < 0) problems.Add($"image {group.Key}: no match for {e}" + (e.Mask != null ? $" (mask area {e.Mask.Area})" : ""));
                     else pool.RemoveAt(at);
                 }
                 byImage.Remove(group.Key);

@@ -19,28 +19,8 @@ namespace BoxFusion.Tests
         }
 
         /// <summary>Per image as sets: category, score 1e-6, box 1e-3 px, and mask IoU at least 0.999.</summary>
-        internal static List<string> CompareWithMasks(List<Detection> expected, List<Detection> actual)
-        {
-            var problems = new List<string>();
-            var byImage = actual.GroupBy(d => d.ImageId).ToDictionary(g => g.Key, g => g.ToList());
-            foreach (var group in expected.GroupBy(d => d.ImageId))
-            {
-                var pool = byImage.TryGetValue(group.Key, out var list) ? new List<Detection>(list) : new List<Detection>();
-                if (pool.Count != group.Count()) problems.Add($"image {group.Key}: expected {group.Count()} records, got {pool.Count}");
-                foreach (var e in group)
-                {
-                    int at = pool.FindIndex(a => a.CategoryId == e.CategoryId && Math.Abs(a.Score - e.Score) <= 1e-6
-                        && Math.Abs(a.X - e.X) <= 1e-3 && Math.Abs(a.Y - e.Y) <= 1e-3
-                        && Math.Abs(a.Right - e.Right) <= 1e-3 && Math.Abs(a.Bottom - e.Bottom) <= 1e-3
-                        && a.Mask != null && Mask.Iou(a.Mask, e.Mask) >= 0.999);
-                    if (at < 0) problems.Add($"image {group.Key}: no match for {e} (mask area {e.Mask?.Area})");
-                    else pool.RemoveAt(at);
-                }
-                byImage.Remove(group.Key);
-            }
-            foreach (var rest in byImage) if (rest.Value.Count > 0) problems.Add($"image {rest.Key}: {rest.Value.Count} unexpected records");
-            return problems;
-        }
+        internal static List<string> CompareWithMasks(List<Detection> expected, List<Detection> actual) =>
+            FixtureRuns.Compare(expected, actual, (e, a) => a.Mask != null && Mask.Iou(a.Mask, e.Mask) >= 0.999);
 
         [Theory]
         [MemberData(nameof(Runs))]

@@ -211,7 +211,8 @@ namespace BoxFusion.Json
         private static string ValueText(ref Utf8JsonReader reader, JsonTokenType type) =>
             type == JsonTokenType.String ? "the string \"" + Raw(ref reader) + "\" (numbers must not be quoted)" : TypeName(type);
 
-        private static string TypeName(JsonTokenType type)
+        /// <summary>A JSON token as a message says it ("a list", "null"); shared by the record and segmentation readers.</summary>
+        internal static string TypeName(JsonTokenType type)
         {
             switch (type)
             {

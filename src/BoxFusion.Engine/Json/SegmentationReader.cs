@@ -30,7 +30,7 @@ namespace BoxFusion.Json
                     if (problem == null) Build(() => builder.BuildPolygons(), out mask, ref problem, ref kind);
                     return true;
                 default:
-                    problem = "'segmentation' is " + Describe(reader.TokenType) + "; expected an RLE object {\"size\", \"counts\"} or a list of polygons";
+                    problem = "'segmentation' is " + RecordParser.TypeName(reader.TokenType) + "; expected an RLE object {\"size\", \"counts\"} or a list of polygons";
                     return true;
             }
         }
@@ -76,7 +76,7 @@ namespace BoxFusion.Json
                     if (type != JsonTokenType.StartArray)
                     {
                         if (type == JsonTokenType.StartObject && !reader.TrySkip()) return false;
-                        Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' 'size' is " + Describe(type) + "; expected [height, width]");
+                        Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' 'size' is " + RecordParser.TypeName(type) + "; expected [height, width]");
                         continue;
                     }
                     int n = 0;
@@ -117,13 +117,13 @@ namespace BoxFusion.Json
                             if (reader.TokenType == JsonTokenType.EndArray) break;
                             if ((reader.TokenType == JsonTokenType.StartArray || reader.TokenType == JsonTokenType.StartObject) && !reader.TrySkip()) return false;
                             if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long c)) builder.AddCount(c);
-                            else Fail(ref problem, ref kind, RecordProblem.MaskCountsMismatch, "'segmentation' 'counts' holds " + Describe(reader.TokenType) + "; run lengths are whole numbers");
+                            else Fail(ref problem, ref kind, RecordProblem.MaskCountsMismatch, "'segmentation' 'counts' holds " + RecordParser.TypeName(reader.TokenType) + "; run lengths are whole numbers");
                         }
                     }
                     else
                     {
                         if (type == JsonTokenType.StartObject && !reader.TrySkip()) return false;
-                        Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' 'counts' is " + Describe(type) + "; expected a compressed string or a list of run lengths");
+                        Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' 'counts' is " + RecordParser.TypeName(type) + "; expected a compressed string or a list of run lengths");
                     }
                 }
                 else if ((type == JsonTokenType.StartArray || type == JsonTokenType.StartObject) && !reader.TrySkip()) return false;
@@ -140,7 +140,7 @@ namespace BoxFusion.Json
                 if (type != JsonTokenType.StartArray)
                 {
                     if (type == JsonTokenType.StartObject && !reader.TrySkip()) return false;
-                    Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' holds " + Describe(type) + "; a polygon segmentation is a list of polygons [[x1, y1, x2, y2, ...], ...]");
+                    Fail(ref problem, ref kind, RecordProblem.BadMask, "'segmentation' holds " + RecordParser.TypeName(type) + "; a polygon segmentation is a list of polygons [[x1, y1, x2, y2, ...], ...]");
                     continue;
                 }
                 while (true)
@@ -149,7 +149,7 @@ namespace BoxFusion.Json
                     if (reader.TokenType == JsonTokenType.EndArray) break;
                     if ((reader.TokenType == JsonTokenType.StartArray || reader.TokenType == JsonTokenType.StartObject) && !reader.TrySkip()) return false;
                     if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double v)) builder.AddPoint(v);
-                    else Fail(ref problem, ref kind, RecordProblem.BadMask, "a 'segmentation' polygon holds " + Describe(reader.TokenType) + "; expected numbers x1, y1, x2, y2, ...");
+                    else Fail(ref problem, ref kind, RecordProblem.BadMask, "a 'segmentation' polygon holds " + RecordParser.TypeName(reader.TokenType) + "; expected numbers x1, y1, x2, y2, ...");
                 }
                 builder.EndPolygon();
             }
@@ -160,21 +160,6 @@ namespace BoxFusion.Json
             if (problem != null) return;
             problem = text;
             kind = k;
-        }
-
-        private static string Describe(JsonTokenType type)
-        {
-            switch (type)
-            {
-                case JsonTokenType.String: return "a string";
-                case JsonTokenType.Number: return "a number";
-                case JsonTokenType.StartArray: return "a list";
-                case JsonTokenType.StartObject: return "an object";
-                case JsonTokenType.Null: return "null";
-                case JsonTokenType.True:
-                case JsonTokenType.False: return "a boolean";
-                default: return type.ToString();
-            }
         }
     }
 }
