@@ -137,9 +137,11 @@ Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detec
     Notes       = @'
 Merge-Detection keeps every input detection until the input ends, then fuses all images on several threads and writes the results. Press Ctrl+C to stop it; a progress bar appears when fusion takes more than half a second.
 
+With -Path, memory stays flat when the files are grouped by image (each image's records together, in any image order, as mmdetection, detectron2 and YOLO write them): above 1,000,000 detections Merge-Detection lets go of them and, once it has read every file and found it grouped, fuses by reading the files again side by side, holding only the images in flight. The output is the same bytes either way. A file that is not grouped is fused in memory (-Verbose says which way and why); when that shows only after the detections were let go, they are read again once, with a warning. Images that an earlier file lacks wait in memory until that file's images are done, since their place in the output is after them. The environment variable BOXFUSION_STREAM_THRESHOLD sets another number of detections (0 streams any grouped files). A file that changes between the two readings stops the command (error ResultFileChanged).
+
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName) and ResultFileChanged (terminating: a streamed file changed between its two readings).
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@
