@@ -22,11 +22,27 @@ namespace BoxFusion.Json
         private int batchCount;
         private bool closed;
 
+        private readonly int decimals = -1;
+
         public CocoResultWriter(Stream stream)
         {
             this.stream = stream ?? throw new ArgumentNullException(nameof(stream));
             WriteAscii("[");
         }
+
+        /// <summary>Writes boxes and scores rounded to <paramref name="decimals"/> decimals (0 to 15; see <see cref="Round"/>).</summary>
+        public CocoResultWriter(Stream stream, int decimals) : this(stream)
+        {
+            if (decimals < 0 || decimals > 15) throw new ArgumentOutOfRangeException(nameof(decimals), "0 to 15 decimals.");
+            this.decimals = decimals;
+        }
+
+        /// <summary>
+        /// A value as the writer writes it with <paramref name="decimals"/> decimals (negative: unchanged): rounded half away
+        /// from zero, so 12.345 and 12.3449 both shrink to a few characters and read back as the rounded number.
+        /// </summary>
+        public static double Round(double value, int decimals) =>
+            decimals < 0 ? value : Math.Round(value, decimals, MidpointRounding.AwayFromZero) + 0.0; // + 0.0: no "-0"
 
         public long Count { get; private set; }
 
@@ -50,7 +66,8 @@ namespace BoxFusion.Json
             Count += count;
             batch = new Detection[BatchSize];
             batchCount = 0;
-            pending.Enqueue(Task.Run(() => Format(records, count, first)));
+            int places = decimals;
+            pending.Enqueue(Task.Run(() => Format(records, count, first, places)));
             while (pending.Count >= maxPending) WriteOldest();
         }
 
@@ -77,7 +94,7 @@ namespace BoxFusion.Json
             stream.Write(bytes, 0, bytes.Length);
         }
 
-        private static ArraySegment<byte> Format(Detection[] records, int count, bool first)
+        private static ArraySegment<byte> Format(Detection[] records, int count, bool first, int decimals)
         {
             var buffer = new byte[count * 128 + 64];
             int p = 0;
@@ -86,12 +103,12 @@ namespace BoxFusion.Json
                 if (buffer.Length - p < 512) Array.Resize(ref buffer, buffer.Length * 2);
                 if (i > 0 || !first) buffer[p++] = (byte)',';
                 buffer[p++] = (byte)'\n';
-                p = FormatRecord(records[i], ref buffer, p);
+                p = FormatRecord(records[i], ref buffer, p, decimals);
             }
             return new ArraySegment<byte>(buffer, 0, p);
         }
 
-        private static int FormatRecord(Detection d, ref byte[] b, int p)
+        private static int FormatRecord(Detection d, ref byte[] b, int p, int decimals)
         {
             p = Ascii(b, p, "{\"image_id\":");
             if (d.ImageId is string s)
@@ -107,15 +124,15 @@ namespace BoxFusion.Json
             p = Ascii(b, p, ",\"category_id\":");
             p = Number(b, p, d.CategoryId);
             p = Ascii(b, p, ",\"bbox\":[");
-            p = Number(b, p, d.X);
+            p = Number(b, p, Round(d.X, decimals));
             b[p++] = (byte)',';
-            p = Number(b, p, d.Y);
+            p = Number(b, p, Round(d.Y, decimals));
             b[p++] = (byte)',';
-            p = Number(b, p, d.Width);
+            p = Number(b, p, Round(d.Width, decimals));
             b[p++] = (byte)',';
-            p = Number(b, p, d.Height);
+            p = Number(b, p, Round(d.Height, decimals));
             p = Ascii(b, p, "],\"score\":");
-            p = Number(b, p, d.Score);
+            p = Number(b, p, Round(d.Score, decimals));
             b[p++] = (byte)'}';
             return p;
         }

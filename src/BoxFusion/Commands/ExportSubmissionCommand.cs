@@ -57,6 +57,11 @@ namespace BoxFusion.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Round box coordinates and scores to this many decimals: a smaller file. Off by default (every digit kept).</summary>
+        [Parameter]
+        [ValidateRange(0, 15)]
+        public int? Decimals { get; set; }
+
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
@@ -90,7 +95,7 @@ namespace BoxFusion.Commands
                     zip = new ZipArchive(file.Stream, ZipArchiveMode.Create, leaveOpen: true);
                     output = entry = zip.CreateEntry(EntryName, CompressionLevel.Optimal).Open();
                 }
-                writer = new CocoResultWriter(output);
+                writer = Decimals.HasValue ? new CocoResultWriter(output, Decimals.Value) : new CocoResultWriter(output);
                 writing = true;
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
@@ -116,7 +121,7 @@ namespace BoxFusion.Commands
                 }
                 return;
             }
-            if (!(d.Width > 0 && d.Height > 0))
+            if (!(CocoResultWriter.Round(d.Width, Decimals ?? -1) > 0 && CocoResultWriter.Round(d.Height, Decimals ?? -1) > 0))
             {
                 if (emptyBoxes++ == 0) firstEmpty = d;
                 return;
@@ -172,7 +177,8 @@ namespace BoxFusion.Commands
             }
             if (emptyBoxes > 0)
             {
-                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with zero or negative width or height were not written (first: {1}).", emptyBoxes, firstEmpty));
+                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with zero or negative width or height{2} were not written (first: {1}).", emptyBoxes, firstEmpty,
+                    Decimals.HasValue ? " (rounded to " + Decimals.Value.ToString(CultureInfo.InvariantCulture) + " decimals)" : ""));
             }
             if (nonFinite > 1)
             {

@@ -43,6 +43,14 @@ Detections that would make an invalid submission are not written: those without 
             Description = 'Replace the file if it exists. Without it, an existing file is an error (FileExists) and is left untouched.'
             Default     = 'False'
         }
+        Decimals    = @{
+            Description = @'
+Round the box coordinates (x, y, width, height) and the score of every record to this many decimals (0 to 15; half away from zero) as they are written. The file shrinks (with -Decimals 2, a fused WBF result takes about a quarter less space) and is written faster; the detections in the pipeline are not changed. A box whose width or height rounds to 0 is left out like any box of zero size.
+
+Scores are rounded too: with few decimals, scores that differ only beyond them become equal, which can change the ranking and so the AP a little. Two decimals are plenty for pixel coordinates; keep 3 or more when scores matter.
+'@
+            Default     = 'None: every digit is kept (numbers read back exactly)'
+        }
         PassThru    = @{
             Description = 'Return the written file as a FileInfo object. By default Export-Submission returns nothing.'
             Default     = 'False'
@@ -101,6 +109,13 @@ Import-Detection model1.json, model2.json | Merge-Detection | Export-Submission 
 Import-Detection yolox.json | Export-Submission yolox-only.json -WhatIf
 '@
             Remarks = 'With -WhatIf nothing is written; Export-Submission says which file it would write.'
+        }
+        @{
+            Title   = 'Write a smaller file with rounded numbers'
+            Code    = @'
+Merge-Detection -Path yolox.json, cascade.json, detr.json | Export-Submission fused.json -Decimals 3
+'@
+            Remarks = 'Boxes and scores are written with at most 3 decimals (a fused score of 0.87654321 is written 0.877) instead of every digit of the fused averages, so the file is smaller.'
         }
         @{
             Title   = 'Name the file inside the zip'

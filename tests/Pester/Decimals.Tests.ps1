@@ -1,0 +1,47 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-ModuleUnderTest
+    $sample = Join-Path $DataRoot 'sample'
+    $folder = New-TestFolder
+    $fused = @(Merge-Detection -Path (Join-Path $sample 'yolox.json'), (Join-Path $sample 'detr.json'))
+}
+
+AfterAll { Remove-Item $folder -Recurse -Force }
+
+Describe 'Export-Submission -Decimals' {
+    It 'rounds boxes and scores as it writes, into a smaller file, and leaves the detections in the pipeline as they were' {
+        $before = $fused | ForEach-Object { '{0:R} {1:R} {2:R}' -f $_.X, $_.Width, $_.Score }
+        $full = Join-Path $folder 'full.json'
+        $rounded = Join-Path $folder 'rounded.json'
+        $fused | Export-Submission $full
+        $fused | Export-Submission $rounded -Decimals 2
+        (Get-Item $rounded).Length | Should -BeLessThan ((Get-Item $full).Length * 0.8)
+        $text = Get-Content $rounded -Raw
+        [regex]::Matches($text, '\d\.\d{3,}').Count | Should -Be 0 -Because 'no number has more than 2 decimals'
+        $back = @(Import-Detection $rounded)
+        $back.Count | Should -Be $fused.Count
+        foreach ($i in 0, 1, 17, ($fused.Count - 1)) {
+            $back[$i].X | Should -Be ([Math]::Round($fused[$i].X, 2, [MidpointRounding]::AwayFromZero))
+            $back[$i].Height | Should -Be ([Math]::Round($fused[$i].Height, 2, [MidpointRounding]::AwayFromZero))
+            $back[$i].Score | Should -Be ([Math]::Round($fused[$i].Score, 2, [MidpointRounding]::AwayFromZero))
+        }
+        $fused | ForEach-Object { '{0:R} {1:R} {2:R}' -f $_.X, $_.Width, $_.Score } | Should -Be $before
+        $exact = @(Import-Detection $full)
+        $exact[17].Score | Should -Be $fused[17].Score -Because 'without -Decimals every digit is kept'
+    }
+
+    It 'leaves out a box whose width rounds to 0, counted in the warning' {
+        $thin = New-Detection -ImageId 1 -CategoryId 2 -Score 0.5 -X 10 -Y 10 -Width 0.004 -Height 5
+        $wide = New-Detection -ImageId 1 -CategoryId 2 -Score 0.5 -X 10 -Y 10 -Width 4 -Height 5
+        $target = Join-Path $folder 'thin.json'
+        $thin, $wide | Export-Submission $target -Decimals 2 -WarningVariable warned -WarningAction SilentlyContinue
+        @(Import-Detection $target).Count | Should -Be 1
+        "$warned" | Should -Match '1 detections with zero or negative width or height \(rounded to 2 decimals\) were not written'
+    }
+
+    It 'accepts 0 to 15 decimals' {
+        { $fused[0] | Export-Submission (Join-Path $folder 'x.json') -Decimals 16 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportSubmissionCommand'
+        $fused[0] | Export-Submission (Join-Path $folder 'zero.json') -Decimals 0
+        Get-Content (Join-Path $folder 'zero.json') -Raw | Should -Match '"bbox":\[\d+,\d+,\d+,\d+\],"score":[01]\}'
+    }
+}
