@@ -176,7 +176,7 @@ if ($small -ne $large) {
             Way = $way
             'us/det (wall)' = Format-Num ($perSecond * 1e6) '0.00'; 'us/det (CPU)' = Format-Num ($perCpu * 1e6) '0.00'
             'bytes/det (peak)' = Format-Num $perByte '0'
-            '150 M det: hours' = Format-Num (($b.Seconds + $perSecond * ($target - $b.Detections)) / 3600) '0.0'
+            '150 M det: minutes' = Format-Num (($b.Seconds + $perSecond * ($target - $b.Detections)) / 60) '0.0'
             '150 M det: peak GB' = Format-Num (($b.PeakMB * 1MB + $perByte * ($target - $b.Detections)) / 1GB) '0.0'
         }
     }
@@ -186,7 +186,7 @@ Write-Host ''
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 $checks | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 if ($projection) {
-    Write-Host "Projection for 100,000 images x 5 models x 300 detections (150 M detections, about $(Format-Num $jsonGB '0') GB of JSON), from the slope between $small and $large images:" -ForegroundColor Cyan
+    Write-Host "Projection for 100,000 images x 5 models x 300 detections (150 M detections, about $(Format-Num $jsonGB '0') GB of JSON), from the slope between $small and $large images (100 detections per image and model; 300 make each image's fusion dearer, so take the times as a floor):" -ForegroundColor Cyan
     $projection | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 }
 foreach ($c in $checks) { if (-not $c.OK) { $failed = $true } }
@@ -200,7 +200,7 @@ function ConvertTo-MarkdownTable($items) {
 $md = "## Streaming against in memory`n`n$([Environment]::ProcessorCount) cores, $(Get-Date -Format 'yyyy-MM-dd'), median of $Runs fresh processes each.`n`n" +
     "First call in a fresh process (sample, Merge -Path | Export):`n`n$(ConvertTo-MarkdownTable @($firstRow))`n`n$(ConvertTo-MarkdownTable @($rows))`n`n"
 if ($checks) { $md += "$(ConvertTo-MarkdownTable $checks)`n`n" }
-if ($projection) { $md += "Projection for 150 M detections (about $(Format-Num $jsonGB '0') GB of JSON):`n`n$(ConvertTo-MarkdownTable $projection)`n" }
+if ($projection) { $md += "Projection for 150 M detections (about $(Format-Num $jsonGB '0') GB of JSON; from 100 detections per image and model, so the times are a floor):`n`n$(ConvertTo-MarkdownTable $projection)`n" }
 Set-Content -Path (Join-Path $CacheFolder 'results-streaming.md') -Value $md -Encoding utf8NoBOM
 Write-Host "Wrote $(Join-Path $CacheFolder 'results-streaming.md')"
 #endregion
