@@ -22,6 +22,9 @@
         'Measure-Detection'
         'New-Detection'
         'Optimize-Fusion'
+        'Compare-Detection'
+        'Export-DetectionImage'
+        'Export-PrecisionRecallChart'
     )
     AliasesToExport      = @(
         'Import-Detections'
@@ -39,6 +42,7 @@
                 'Linux', 'Windows', 'MacOS', 'PSEdition_Core'
                 'PSCommand_Import-Detection', 'PSCommand_Merge-Detection', 'PSCommand_Export-Submission'
                 'PSCommand_Measure-Detection', 'PSCommand_New-Detection', 'PSCommand_Optimize-Fusion'
+                'PSCommand_Compare-Detection', 'PSCommand_Export-DetectionImage', 'PSCommand_Export-PrecisionRecallChart'
             )
             ProjectUri   = 'https://github.com/boxfusion/BoxFusion'
             LicenseUri   = 'https://github.com/boxfusion/BoxFusion/blob/main/LICENSE'
@@ -51,6 +55,8 @@
 - Optimize-Fusion: searches method, thresholds and per-model weights for the best AP on a validation set.
 - Export-Submission: COCO result lists and challenge zip files, written safely.
 - New-Detection: detections from any objects (CSV rows, other tools' output).
+- Compare-Detection: per image, true positives, false positives (with the reason) and missed boxes by COCO's matching rule.
+- Export-DetectionImage and Export-PrecisionRecallChart: detections drawn on the images, precision-recall charts (SkiaSharp, ScottPlot).
 See CHANGELOG.md for the full list.
 '@
         }

@@ -1,11 +1,15 @@
 <#
 .SYNOPSIS
     The main job on the bundled sample: three detectors' COCO results fused into one submission,
-    and each model's COCO AP next to each fusion method's.
+    and each model's COCO AP next to each fusion method's; then one image drawn with every model's boxes, the fused
+    boxes and the ground truth, and the precision-recall chart of the models and the fusion; then the same (numbers)
+    for instance masks (sample-masks).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/demo')
+    [string] $OutputFolder = (Join-Path $PSScriptRoot '../out/demo'),
+    # Where the two pictures go (build.ps1 -Task Demo: docs/, which the README shows).
+    [string] $PictureFolder = $OutputFolder
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
@@ -45,3 +49,37 @@ if (Get-Command Measure-Detection -ErrorAction SilentlyContinue) {
     }
     $rows | Format-Table | Out-Host
 }
+
+if (Get-Command Export-DetectionImage -ErrorAction SilentlyContinue) {
+    Write-Host 'Pictures:' -ForegroundColor Cyan
+    $null = New-Item -ItemType Directory $PictureFolder -Force
+    $drawn = Join-Path $OutputFolder 'drawn'
+    $image = $detections + $fused | Export-DetectionImage -Path $drawn -GroundTruth $groundTruth -ImageId 51 -MinScore 0.5 -Force -PassThru
+    $samplePicture = Copy-Item $image.FullName (Join-Path $PictureFolder 'sample-detections.png') -PassThru -Force
+    Write-Host "Wrote $samplePicture (image 51: each model's boxes, the WBF boxes and the ground truth, scores 0.5 and up)"
+    $chart = $detections + $fused | Measure-Detection -GroundTruth $groundTruth -GroupBy Model |
+        Export-PrecisionRecallChart (Join-Path $PictureFolder 'sample-precision-recall.png') -Title 'Precision-recall on the sample: three models and their WBF fusion' -Force -PassThru
+    Write-Host "Wrote $chart"
+}
+
+# The instance-segmentation part: three mask models' segm results, fused masks, mask AP.
+$maskSample = Join-Path $PSScriptRoot 'data/sample-masks'
+$maskModels = 'maskrcnn', 'cascade-mask', 'mask2former' | ForEach-Object { Join-Path $maskSample "$_.json" }
+$maskTruth = Join-Path $maskSample 'gt.json'
+Write-Host ''
+Write-Host "Masks: $maskSample" -ForegroundColor Cyan
+$masked = Import-Detection $maskModels
+$segmSubmission = Join-Path $OutputFolder 'segm-submission.json'
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
+$fusedMasks = $masked | Merge-Detection -Method WBF -ImageInfo $maskTruth
+$fusedMasks | Export-Submission -Path $segmSubmission -Force
+Write-Host ("WBF fused {0} masks of 3 models into {1} in {2:0.00} s; wrote {3}" -f $masked.Count, $fusedMasks.Count, $clock.Elapsed.TotalSeconds, $segmSubmission) -ForegroundColor Cyan
+$fusedMasks | Select-Object -First 3 | Format-Table | Out-Host
+Write-Host 'COCO mask evaluation (Measure-Detection -IouType Segm):' -ForegroundColor Cyan
+$rows = [System.Collections.Generic.List[object]]::new()
+$masked | Measure-Detection -GroundTruth $maskTruth -IouType Segm -GroupBy Model | ForEach-Object { $rows.Add($_) }
+foreach ($method in 'WBF', 'NMS', 'NMW') {
+    $masked | Merge-Detection -Method $method -ImageInfo $maskTruth |
+        Measure-Detection -GroundTruth $maskTruth -IouType Segm -GroupBy Model | ForEach-Object { $rows.Add($_) }
+}
+$rows | Format-Table | Out-Host

@@ -36,7 +36,7 @@ namespace BoxFusion.Tests
             return list;
         }
 
-        private static void AssertStats(IReadOnlyList<double> expected, CocoStats actual, string what)
+        private static void AssertStats(double[] expected, CocoStats actual, string what)
         {
             Assert.Equal(12, actual.Stats.Length);
             for (int i = 0; i < 12; i++)
@@ -156,11 +156,11 @@ namespace BoxFusion.Tests
             // accumulate(): E is not empty (images with GT), npig > 0, nd = 0 -> recall 0 and q stays zeros (searchsorted
             // indexes past the empty pr). So AP/AR are 0 wherever GT exists in the area range, -1 elsewhere.
             var gt = CocoGroundTruth.Load(Data("coco-fake100", "instances_val2014_100.json"));
-            var stats = CocoEvaluator.Evaluate(gt, new Detection[0]);
+            var stats = CocoEvaluator.Evaluate(gt, Array.Empty<Detection>());
             Assert.All(stats.Stats, s => Assert.Equal(0.0, s));
 
             var mediumOnly = Truth(2, Gt(1, 1L, 1, 10, 10, 50, 50));   // area 2500: medium
-            var s2 = CocoEvaluator.Evaluate(mediumOnly, new Detection[0]);
+            var s2 = CocoEvaluator.Evaluate(mediumOnly, Array.Empty<Detection>());
             Assert.Equal(new double[] { 0, 0, 0, -1, 0, -1, 0, 0, 0, -1, 0, -1 }, s2.Stats);
         }
 

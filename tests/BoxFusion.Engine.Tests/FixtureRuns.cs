@@ -6,6 +6,7 @@ using System.Text.Json;
 using BoxFusion.Coco;
 using BoxFusion.Fusion;
 using BoxFusion.Json;
+using Xunit;
 
 namespace BoxFusion.Tests
 {
@@ -47,6 +48,7 @@ namespace BoxFusion.Tests
             if (run.TryGetProperty("thresh", out var thresh)) o.ScoreThreshold = thresh.GetDouble();
             if (run.TryGetProperty("softMethod", out var sm)) o.SoftNmsFunction = sm.GetInt32() == 1 ? SoftNmsFunction.Linear : SoftNmsFunction.Gaussian;
             if (run.TryGetProperty("allowsOverflow", out var ao)) o.AllowOverflow = ao.GetBoolean();
+            if (run.TryGetProperty("maskThreshold", out var mt)) o.MaskThreshold = mt.GetDouble();
             if (run.TryGetProperty("confType", out var ct))
             {
                 o.ConfidenceType = ct.GetString() switch
@@ -89,6 +91,7 @@ namespace BoxFusion.Tests
                 heights[i] = image.Height;
             }
             var context = new FusionContext(options, ensemble.Models, weights);
+            Assert.Equal(0, ensemble.CheckMasks(widths, heights).Total);
             return FusionEngine.FuseAll(ensemble, context, widths, heights).SelectMany(x => x).ToList();
         }
 

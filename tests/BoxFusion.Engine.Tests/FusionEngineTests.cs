@@ -199,7 +199,7 @@ namespace BoxFusion.Tests
         {
             var input = FixtureRuns.ModelFiles("case-b").SelectMany(FixtureRuns.Read).ToList();
             var before = input.Select(d => (d.ImageId, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model)).ToList();
-            foreach (FusionMethod method in Enum.GetValues(typeof(FusionMethod)))
+            foreach (var method in Enum.GetValues<FusionMethod>())
             {
                 Fuse(new FusionOptions { Method = method }, new[] { 1.0, 1.5, 2.0, 0.0 }, input.ToArray());
             }

@@ -9,7 +9,7 @@ using Xunit;
 namespace BoxFusion.Tests
 {
     /// <summary>CocoGroundTruth: streaming load, image lookup, and the errors for bad files.</summary>
-    public class GroundTruthTests : IDisposable
+    public sealed class GroundTruthTests : IDisposable
     {
         private readonly string dir = Path.Combine(Path.GetTempPath(), "boxfusion-gt-" + Guid.NewGuid().ToString("N"));
 
@@ -43,7 +43,7 @@ namespace BoxFusion.Tests
             Assert.Equal(9, gt.Annotations.Count(a => a.IsCrowd));
             Assert.All(gt.Images, im => Assert.IsType<long>(im.Id));
             Assert.Equal(Enumerable.Range(0, 100), gt.Images.Select(im => im.Index));
-            Assert.All(gt.Images, im => Assert.True(im.Width > 0 && im.Height > 0 && im.FileName.EndsWith(".jpg")));
+            Assert.All(gt.Images, im => Assert.True(im.Width > 0 && im.Height > 0 && im.FileName.EndsWith(".jpg", StringComparison.Ordinal)));
             Assert.Contains(gt.Categories, c => c.Id == 1 && c.Name == "person" && c.Supercategory == "person");
         }
 
@@ -123,7 +123,7 @@ namespace BoxFusion.Tests
                 new CocoImage(1L, "0005.jpg", 100, 100, 5),
                 new CocoImage(42L, null, 100, 100, 6),
                 new CocoImage(10L, "val/pic.JPG", 100, 100, 7),
-            }, new CocoAnnotation[0], new CocoCategory[0]);
+            }, Array.Empty<CocoAnnotation>(), Array.Empty<CocoCategory>());
             CocoImage image;
             Assert.True(gt.TryFindImage(7L, out image)); Assert.Equal(0, image.Index);
             Assert.True(gt.TryFindImage(7, out image)); Assert.Equal(0, image.Index);       // an int is normalised
@@ -168,7 +168,7 @@ namespace BoxFusion.Tests
                 new CocoImage(6L, "same.jpg", 100, 100, 5),
                 new CocoImage("x.jpg", "a.jpg", 100, 100, 6),
                 new CocoImage(7L, "x.jpg", 100, 100, 7),
-            }, new CocoAnnotation[0], new CocoCategory[0]);
+            }, Array.Empty<CocoAnnotation>(), Array.Empty<CocoCategory>());
             Ambiguous(gt, "000001.jpg", "train/000001.jpg", "val/000001.jpg");
             Ambiguous(gt, "000001", "train/000001.jpg", "val/000001.jpg");
             Ambiguous(gt, "img", "IMG.jpg", "img.png");           // YOLO's img.txt

@@ -94,7 +94,6 @@ namespace BoxFusion.Tests
             ensemble.Add(new Detection(1L, 1, 0.8, 0, 0, 10, 10, "det"));
             ensemble.Add(new Detection(1L, 1, 0.7, 0, 0, 10, 10, "other"));
             Assert.Equal(new[] { "Det", "other" }, ensemble.Models);
-            Assert.Equal(0, ensemble.IndexOfModel("DET"));
             Assert.Equal(new[] { 0, 0, 1 }, ensemble.GetImage(0).Select(e => e.Model));
         }
     }

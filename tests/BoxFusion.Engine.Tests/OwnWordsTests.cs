@@ -76,7 +76,7 @@ namespace BoxFusion.Tests
             foreach (string entry in ReferenceCommentHashes)
             {
                 int colon = entry.IndexOf(':');
-                int length = int.Parse(entry.Substring(0, colon), System.Globalization.CultureInfo.InvariantCulture);
+                int length = int.Parse(entry.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture);
                 if (!byLength.TryGetValue(length, out var set)) byLength[length] = set = new HashSet<string>();
                 set.Add(entry.Substring(colon + 1));
             }
@@ -138,7 +138,7 @@ namespace BoxFusion.Tests
             }
         }
 
-        private static IEnumerable<string> Normalise(string text) =>
+        private static string[] Normalise(string text) =>
             Regex.Replace(text.ToLowerInvariant(), "[^a-z0-9]+", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
         private static string Hash(string run)

@@ -38,7 +38,7 @@ namespace BoxFusion.Tests
             string deepObject = string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "1" + new string('}', depth);
             string json = "[" + Good +
                 ", {\"extra\": " + deep + ", \"image_id\": 2, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 0.25}" +
-                ", {\"image_id\": 3, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 0.75, \"segmentation\": " + deepObject + "}" +
+                ", {\"image_id\": 3, \"category_id\": 2, \"bbox\": [1, 2, 3, 4], \"score\": 0.75, \"keypoints\": " + deepObject + "}" +
                 ", " + Good + "]";
             foreach (int size in BufferSizes)
             {

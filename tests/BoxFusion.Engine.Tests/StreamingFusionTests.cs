@@ -286,6 +286,22 @@ namespace BoxFusion.Tests
         }
 
         [Fact]
+        public void FilesWithMasksAreFusedInMemoryAndReadAgainWhenLetGo()
+        {
+            var paths = Directory.GetFiles(FixtureRuns.DataPath("case-m"), "model*.json").OrderBy(p => p, StringComparer.Ordinal).ToArray();
+            var models = paths.Select(Path.GetFileNameWithoutExtension).ToArray();
+            string expected = Output(InMemory(paths, models), new FusionOptions(), 1);
+            foreach (long limit in new long[] { long.MaxValue, 0 })
+            {
+                var layout = Layout(paths, models, limit);
+                Assert.Equal(LayoutState.InMemory, layout.State);
+                Assert.True(layout.Break.IsMask);
+                Assert.Contains("has instance masks", layout.Break.ToString());
+                Assert.Equal(expected, Output(layout.ToSource(), new FusionOptions(), 1));
+            }
+        }
+
+        [Fact]
         public void AFileChangedBeforeTheSecondReadingIsAnError()
         {
             var rng = new Random(3);

@@ -322,6 +322,26 @@ namespace BoxFusion.Tests
             }
         }
 
+        /// <summary>tests/data/sample-masks (the sample's instance-segmentation part) is the generator's output with masks.</summary>
+        [Fact]
+        public void BundledMaskSampleIsReproduced()
+        {
+            string sample = Path.Combine(AppContext.BaseDirectory, "data", "sample-masks");
+            Assert.True(Directory.Exists(sample), "missing " + sample);
+            var files = Generate(MaskSampleOptions());
+            foreach (string path in AllFiles(files))
+            {
+                string expected = File.ReadAllText(Path.Combine(sample, Path.GetFileName(path))).Replace("\r\n", "\n");
+                Assert.True(expected == File.ReadAllText(path), Path.GetFileName(path) + " no longer matches tests/data/sample-masks");
+            }
+        }
+
+        internal static SyntheticOptions MaskSampleOptions() => new SyntheticOptions
+        {
+            Images = 60, Models = 3, Classes = 8, Seed = 7, MaxDetectionsPerImage = 20, Masks = true,
+            ModelNames = new[] { "maskrcnn", "cascade-mask", "mask2former" },
+        };
+
         internal static SyntheticOptions SampleOptions() => new SyntheticOptions
         {
             Images = 200, Models = 3, Classes = 8, Seed = 7, MaxDetectionsPerImage = 30,

@@ -29,7 +29,7 @@ namespace BoxFusion.Tests
         public void EveryNumberReadsBackExactlyAndIdsKeepTheirType()
         {
             var random = new Random(7);
-            double[] special = { 0, 0.1, 0.5, 1, 757.331, 1e-7, 123456789.123, 0.30000000000000004, 1.0 / 3, 999999.999999, 5e-324, 1234.5e10 };
+            double[] special = { 0, 0.1, 0.5, 1, 757.331, 1e-7, 123456789.123, 0.30000000000000004, 1.0 / 3, 999999.999999, 5e-324, 999999999.75 };   // the largest coordinates the reader accepts are 1e9 (DetectionRules)
             var input = Enumerable.Range(0, 20000).Select(i =>
             {
                 double Pick() => i < special.Length * 4 ? special[i % special.Length] : i % 2 == 0 ? random.NextDouble() * 2000 : Math.Round(random.NextDouble() * 2000, random.Next(0, 7));

@@ -2,12 +2,12 @@
 # with its category, target and byte position.
 
 $script:ResultFileProblems = 'FileEmpty', 'NotJson', 'Truncated', 'NotAList', 'RecordNotAnObject', 'NonFiniteNumber', 'TrailingContent', 'RecordTooLarge', 'NestedTooDeep'
-$script:RecordProblems = 'MissingField', 'WrongType', 'BadBox', 'NonFiniteNumber', 'NegativeSize', 'ScoreOutOfRange', 'DuplicateKey'
+$script:RecordProblems = 'MissingField', 'WrongType', 'BadBox', 'NonFiniteNumber', 'NegativeSize', 'ScoreOutOfRange', 'DuplicateKey', 'OutOfRange'
 $script:KnownErrorIds = @{
     ImportDetectionCommand  = @($ResultFileProblems | ForEach-Object { "ResultFile$_" }) + @($RecordProblems | ForEach-Object { "SkippedRecords$_" })
     MergeDetectionCommand   = @($ResultFileProblems | ForEach-Object { "ResultFile$_" }) + @($RecordProblems | ForEach-Object { "SkippedRecords$_" }) +
-                              'ImageInfoInvalid', 'ImageInfoNotFound', 'ImageNotInImageInfo', 'AmbiguousImageId', 'DetectionWithoutImageId'
-    ExportSubmissionCommand = 'NonFiniteDetection', 'DetectionWithoutImageId'
+                              'ImageInfoInvalid', 'ImageInfoNotFound', 'ImageNotInImageInfo', 'AmbiguousImageId', 'DetectionWithoutImageId', 'InvalidDetection'
+    ExportSubmissionCommand = 'NonFiniteDetection', 'InvalidDetection', 'DetectionWithoutImageId'
 }
 
 # Every problem with one error record: foreign exceptions, unknown ids, missing category/target/position.

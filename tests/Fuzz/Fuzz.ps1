@@ -9,6 +9,14 @@
     structural damage (a BOM, an object instead of a list, trailing content, deep nesting, invalid UTF-8) or a
     mix of these. Most cases mutate a results file; some mutate the ground truth given to -ImageInfo.
 
+    Then -SurfaceCases cases of the other input surfaces (Surfaces.ps1), by turns: a changed gt.json given to
+    Measure-Detection -GroundTruth (its statistics must equal those of an independent reading of the same bytes,
+    or the file must be refused where the rules say so); -ImageInfo as objects or hashtables with odd values given
+    to Merge-Detection (refused with ImageInfoInvalid naming the first bad record, or fused exactly as with the
+    same sizes from a ground truth); objects with every kind of value given to New-Detection (each valid one made
+    exactly, each other one an error) and, as they are, to Merge-Detection (what it accepts fuses exactly as
+    New-Detection's output does).
+
     The case runs, in a runspace of this process, as
         Import-Detection $f -ErrorAction SilentlyContinue -ErrorVariable e -WarningAction SilentlyContinue |
             Merge-Detection [-Method ...] [-ImageInfo gt.json] | Export-Submission $out -Force
@@ -33,21 +41,28 @@
     Invoke-BoxFusionFuzz (which returns the summary) and Format-FuzzSummary.
 
     The parts, dot-sourced from this folder: Mutations.ps1 and StructuralMutations.ps1 (the mutation engine),
-    Oracle.ps1 (the independent strict reading), Runner.ps1 (one pipeline run with its time limit) and
-    ErrorChecks.ps1 (the checks on each error record).
+    Oracle.ps1 (the independent strict reading), Runner.ps1 (one pipeline run with its time limit),
+    ErrorChecks.ps1 (the checks on each error record), and for the other surfaces SurfaceTruth.ps1 and
+    SurfaceObjects.ps1 (their mutations and oracle) and Surfaces.ps1 (one such case).
 .EXAMPLE
     dotnet pwsh tests/Fuzz/Fuzz.ps1 -ModulePath out/BoxFusion -Cases 20000
 .EXAMPLE
     dotnet pwsh tests/Fuzz/Fuzz.ps1 -ModulePath out/BoxFusion -Seed 7 -Only 1234   # replay one case
+.EXAMPLE
+    dotnet pwsh tests/Fuzz/Fuzz.ps1 -ModulePath out/BoxFusion -Cases 0 -SurfaceCases 3000 -OnlySurface 17   # replay one surface case
 #>
 [CmdletBinding()]
 param(
     [string] $ModulePath = (Join-Path $PSScriptRoot '../../out/BoxFusion'),
     [int] $Cases = 2000,
+    # Cases of the other surfaces (ground-truth files, -ImageInfo objects, New-Detection input).
+    [int] $SurfaceCases = 600,
     [int] $Seed = 20250101,
     [double] $TimeoutSeconds = 10,
     # Case numbers to replay (with the same -Seed): 17 or 17,400 (also as one argument of pwsh -File).
     [string[]] $Only,
+    # Surface case numbers to replay (with the same -Seed).
+    [string[]] $OnlySurface,
     [string] $FailureFolder = (Join-Path $PSScriptRoot '../../out/fuzz-failures'),
     # Also write the summary as JSON here (tests/Pester/Fuzz.Tests.ps1 reads it).
     [string] $SummaryPath
@@ -61,6 +76,9 @@ $script:FuzzDataRoot = Join-Path $PSScriptRoot '../data'
 . (Join-Path $PSScriptRoot 'Oracle.ps1')
 . (Join-Path $PSScriptRoot 'Runner.ps1')
 . (Join-Path $PSScriptRoot 'ErrorChecks.ps1')
+. (Join-Path $PSScriptRoot 'SurfaceTruth.ps1')
+. (Join-Path $PSScriptRoot 'SurfaceObjects.ps1')
+. (Join-Path $PSScriptRoot 'Surfaces.ps1')
 
 # The mutation engine, the case runner and the independent oracle, in C# for speed (a case must cost milliseconds):
 # one compilation unit, assembled from the parts above.
@@ -75,7 +93,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-'@, $script:FuzzMutationSource, $script:FuzzStructuralMutationSource, $script:FuzzRunnerSource, $script:FuzzOracleSource) -join "`n"
+'@, $script:FuzzMutationSource, $script:FuzzStructuralMutationSource, $script:FuzzRunnerSource, $script:FuzzOracleSource, $script:FuzzSurfaceTruthSource, $script:FuzzSurfaceObjectsSource) -join "`n"
 
 function Initialize-FuzzEngine([string] $ModulePath) {
     $engine = Join-Path $ModulePath 'BoxFusion.Engine.dll'
@@ -96,9 +114,11 @@ function Invoke-BoxFusionFuzz {
     param(
         [Parameter(Mandatory)] [string] $ModulePath,
         [int] $Cases = 2000,
+        [int] $SurfaceCases = 0,
         [int] $Seed = 20250101,
         [double] $TimeoutSeconds = 10,
         [int[]] $Only,
+        [int[]] $OnlySurface,
         [string] $FailureFolder,
         [string] $WorkFolder,
         [switch] $ShowProgress
@@ -126,7 +146,7 @@ function Invoke-BoxFusionFuzz {
     $histogram = @{}
     $hangs = 0
     $slowest = [pscustomobject]@{ Case = -1; Ms = 0 }
-    $caseNumbers = if ($Only) { $Only } else { 1..$Cases }
+    $caseNumbers = if ($Only) { $Only } elseif ($OnlySurface -or $Cases -le 0) { @() } else { 1..$Cases }
     $done = 0
     try {
         foreach ($n in $caseNumbers) {
@@ -259,6 +279,46 @@ function Invoke-BoxFusionFuzz {
             $done++
             if ($ShowProgress -and $done % 500 -eq 0) { Write-Host ("  {0} cases, {1} failures, {2:n0} s" -f $done, $failures.Count, $clock.Elapsed.TotalSeconds) }
         }
+
+        # The other surfaces: ground-truth files, -ImageInfo objects, New-Detection input (Surfaces.ps1).
+        $surfaceFixtures = foreach ($case in 'case-a', 'case-b') {
+            $dir = Join-Path $script:FuzzDataRoot $case
+            $model = Join-Path $dir 'model1.json'
+            $reader = [BoxFusion.Json.CocoResultReader]::new($model, 'model1')
+            try { $detections = @($reader.ReadAll()) } finally { $reader.Dispose() }
+            [pscustomobject]@{ Name = $case; Path = $model; Detections = $detections; GtBytes = [System.IO.File]::ReadAllBytes((Join-Path $dir 'gt.json')); Truth = [BoxFusion.Coco.CocoGroundTruth]::Load((Join-Path $dir 'gt.json')) }
+        }
+        $surfaceNumbers = if ($OnlySurface) { $OnlySurface } elseif ($Only -or $SurfaceCases -le 0) { @() } else { 1..$SurfaceCases }
+        foreach ($n in $surfaceNumbers) {
+            $rng = [System.Random]::new([int](([long]$Seed * 7919 + $n) % [int]::MaxValue))
+            $fixture = $surfaceFixtures[$rng.Next($surfaceFixtures.Count)]
+            $problems = [System.Collections.Generic.List[string]]::new()
+            $kept = $null
+            $caseClock = [System.Diagnostics.Stopwatch]::StartNew()
+            $pipelineClock.Start()
+            $ids = Invoke-FuzzSurfaceCase $state $n $rng $fixture $WorkFolder $problems ([ref] $kept)
+            $pipelineClock.Stop()
+            if (@($problems | Where-Object { $_ -like 'hang:*' })) { $hangs++ }
+            $ms = $caseClock.ElapsedMilliseconds
+            if ($ms -gt $slowest.Ms) { $slowest = [pscustomobject]@{ Case = "surface $n"; Ms = $ms } }
+            $ids = @($ids)
+            if ($ids.Count -eq 0) { $ids = @('(no error)') }
+            foreach ($id in $ids) { $key = "$($kept.Kind): $id"; $histogram[$key] = 1 + $(if ($histogram.ContainsKey($key)) { $histogram[$key] } else { 0 }) }
+            if ($problems.Count -gt 0) {
+                $keptPath = $null
+                if ($FailureFolder -and $kept.ContainsKey('Data')) {
+                    $null = New-Item -ItemType Directory -Force $FailureFolder
+                    $keptPath = Join-Path $FailureFolder "surface-$n-gt.json"
+                    [System.IO.File]::WriteAllBytes($keptPath, $kept.Data)
+                }
+                $failures.Add([pscustomobject]@{
+                        Case = "surface $n"; Fixture = $fixture.Name; Target = $kept.Kind; Mutation = $kept.Description
+                        Method = ''; ViaPath = $false; ImageInfo = $false; Problems = @($problems); Kept = $keptPath
+                    })
+            }
+            $done++
+            if ($ShowProgress -and $done % 500 -eq 0) { Write-Host ("  {0} cases, {1} failures, {2:n0} s" -f $done, $failures.Count, $clock.Elapsed.TotalSeconds) }
+        }
     }
     finally {
         $state.Runspace.Dispose()
@@ -294,7 +354,8 @@ function Format-FuzzSummary($Summary) {
 if ($MyInvocation.InvocationName -ne '.') {
     Set-StrictMode -Version 3.0
     $onlyCases = @($Only | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { [int]$_ })
-    $summary = Invoke-BoxFusionFuzz -ModulePath $ModulePath -Cases $Cases -Seed $Seed -TimeoutSeconds $TimeoutSeconds -Only $onlyCases -FailureFolder $FailureFolder -ShowProgress
+    $onlySurfaceCases = @($OnlySurface | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { [int]$_ })
+    $summary = Invoke-BoxFusionFuzz -ModulePath $ModulePath -Cases $Cases -SurfaceCases $SurfaceCases -Seed $Seed -TimeoutSeconds $TimeoutSeconds -Only $onlyCases -OnlySurface $onlySurfaceCases -FailureFolder $FailureFolder -ShowProgress
     $text = Format-FuzzSummary $summary
     Write-Host $text
     if ($SummaryPath) {

@@ -75,7 +75,11 @@ namespace BoxFusionFuzz
 
         private static bool Finite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
-        /// <summary>The first problem of a record (property order, a used key given twice included), then missing fields, negative sizes, negative scores.</summary>
+        /// <summary>The documented bound on a detection's numbers: each within 1e9 in magnitude.</summary>
+        public static bool BeyondBound(double score, double x, double y, double w, double h) =>
+            Math.Abs(score) > 1e9 || Math.Abs(x) > 1e9 || Math.Abs(y) > 1e9 || Math.Abs(w) > 1e9 || Math.Abs(h) > 1e9;
+
+        /// <summary>The first problem of a record (property order, a used key given twice included), then missing fields, negative sizes, negative scores, numbers beyond 1e9.</summary>
         private static string Record(JsonElement record, out object[] good)
         {
             good = null;
@@ -141,6 +145,7 @@ namespace BoxFusionFuzz
             if (!hasImage || !hasCategory || !hasBox || !hasScore) return "MissingField";
             if (w < 0 || h < 0) return "NegativeSize";
             if (score < 0) return "ScoreOutOfRange";
+            if (BeyondBound(score, x, y, w, h)) return "OutOfRange";
             good = new object[] { image, category, x, y, w, h, score };
             return null;
         }
@@ -175,7 +180,7 @@ namespace BoxFusionFuzz
 
         /// <summary>
         /// The submission, read as strict JSON, against the fused detections Export-Submission keeps (an image id,
-        /// finite numbers, positive width and height), in order and exactly. Null when they agree.
+        /// finite numbers within 1e9, a score not negative, positive width and height), in order and exactly. Null when they agree.
         /// </summary>
         public static string CompareSubmission(byte[] file, IList fused)
         {
@@ -186,7 +191,8 @@ namespace BoxFusionFuzz
                 {
                     var d = (o is PSObject ps ? ps.BaseObject : o) as BoxFusion.Detection;
                     if (d == null) return "Merge-Detection wrote a " + (o == null ? "null" : o.GetType().FullName);
-                    if (d.ImageId != null && Finite(d.Score) && Finite(d.X) && Finite(d.Y) && Finite(d.Width) && Finite(d.Height) && d.Width > 0 && d.Height > 0) kept.Add(d);
+                    if (d.ImageId != null && Finite(d.Score) && Finite(d.X) && Finite(d.Y) && Finite(d.Width) && Finite(d.Height) && d.Width > 0 && d.Height > 0
+                        && d.Score >= 0 && !BeyondBound(d.Score, d.X, d.Y, d.Width, d.Height)) kept.Add(d);
                 }
             }
             JsonDocument doc;

@@ -77,7 +77,7 @@ function New-FuzzRunspace([string] $ModulePath) {
     $rs.Open()
     $ps = [powershell]::Create()
     $ps.Runspace = $rs
-    $null = $ps.AddScript($script:FuzzPipeline).AddStatement().AddScript('Get-Command Import-Detection, Merge-Detection, Export-Submission -ErrorAction Stop')
+    $null = $ps.AddScript($script:FuzzPipeline + "`n" + $script:FuzzSurfacePipeline).AddStatement().AddScript('Get-Command Import-Detection, Merge-Detection, Export-Submission -ErrorAction Stop')
     $ran = [BoxFusionFuzz.Runner]::Invoke($ps, 60000)
     $commands = if ($ran.Output) { $ran.Output } else { @() }
     $ps.Dispose()
@@ -85,11 +85,11 @@ function New-FuzzRunspace([string] $ModulePath) {
     $rs
 }
 
-# One pipeline run with a time limit. Returns the run's result, or 'hang'.
-function Invoke-FuzzRun($State, [hashtable] $Arguments) {
+# One pipeline run with a time limit (Invoke-FuzzPipeline, or a surface case's function). Returns the run's result, or 'hang'.
+function Invoke-FuzzRun($State, [hashtable] $Arguments, [string] $Command = 'Invoke-FuzzPipeline') {
     $ps = [powershell]::Create()
     $ps.Runspace = $State.Runspace
-    $null = $ps.AddCommand('Invoke-FuzzPipeline').AddParameters($Arguments)
+    $null = $ps.AddCommand($Command).AddParameters($Arguments)
     $ran = [BoxFusionFuzz.Runner]::Invoke($ps, [int]($State.TimeoutSeconds * 1000))
     if ($ran.TimedOut) {
         # Leave the stuck thread behind with its runspace; the next case gets a fresh one.

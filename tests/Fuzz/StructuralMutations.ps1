@@ -96,7 +96,7 @@ namespace BoxFusionFuzz
                     // An extra unknown field with a big or nested value (valid; skipped).
                     int at = text.IndexOf('{', rng.Next(text.Length));
                     if (at < 0) return text;
-                    string extra = rng.Next(2) == 0 ? "\"segmentation\": [[" + string.Join(", ", Enumerable.Range(0, 200 + rng.Next(2000))) + "]], " : "\"note\": \"" + new string('x', 1000 + rng.Next(100000)) + "\", ";
+                    string extra = rng.Next(2) == 0 ? "\"keypoints\": [[" + string.Join(", ", Enumerable.Range(0, 200 + rng.Next(2000))) + "]], " : "\"note\": \"" + new string('x', 1000 + rng.Next(100000)) + "\", ";
                     notes.Add("extra field at " + at + " (" + extra.Length + " bytes)");
                     return text.Substring(0, at + 1) + extra + text.Substring(at + 1);
                 }

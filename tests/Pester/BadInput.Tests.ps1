@@ -120,7 +120,7 @@ BeforeDiscovery {
         @{ Name = 'a UTF-8 byte order mark'; Bytes = [byte[]](@(0xEF, 0xBB, 0xBF) + (Bytes "[$good, $good2]")); Count = 2 }
         @{ Name = 'an empty list'; Text = " [ ] `n"; Count = 0 }
         @{ Name = 'indented JSON with CRLF and tabs'; Text = "[`r`n`t{`r`n`t`t`"image_id`" : 1,`r`n`t`t`"category_id`" : 2,`r`n`t`t`"bbox`" : [ 10, 20, 30, 40 ],`r`n`t`t`"score`" : 0.9`r`n`t}`r`n]`r`n"; Count = 1 }
-        @{ Name = 'extra fields (segmentation, area, nested values)'; Text = '[{"segmentation": {"size": [480, 640], "counts": "abc"}, "image_id": 1, "area": 1200.5, "category_id": 2, "bbox": [10, 20, 30, 40], "score": 0.9, "extra": [[1], {"a": null}]}]'; Count = 1 }
+        @{ Name = 'extra fields (area, keypoints, nested values) and a polygon segmentation'; Text = '[{"segmentation": [[10, 20, 40, 20, 40, 60]], "keypoints": [[1, 2, 3]], "image_id": 1, "area": 1200.5, "category_id": 2, "bbox": [10, 20, 30, 40], "score": 0.9, "extra": [[1], {"a": null}]}]'; Count = 1 }
         @{ Name = 'a box without area (kept; Export-Submission leaves it out)'; Text = '[{"image_id": 1, "category_id": 2, "bbox": [10, 20, 0, 40], "score": 0.9}]'; Count = 1 }
         @{ Name = 'negative x and y (a box partly outside the image)'; Text = '[{"image_id": 1, "category_id": 2, "bbox": [-10, -20, 30, 40], "score": 0.9}]'; Count = 1 }
         @{ Name = 'scores of exactly 0 and 1'; Text = '[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0}, {"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 1}]'; Count = 2 }

@@ -89,6 +89,12 @@ Describe 'The demo' {
         Test-Path (Join-Path $out 'submission.json') | Should -BeTrue
         Test-Path (Join-Path $out 'submission.zip') | Should -BeTrue
         foreach ($row in 'yolox', 'cascade', 'detr', 'WBF', 'NMS', 'SoftNMS', 'NMW') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        foreach ($row in 'maskrcnn', 'cascade-mask', 'mask2former') { $text | Should -Match "(?m)^$row\s+0\.\d{3}" }
+        Test-Path (Join-Path $out 'segm-submission.json') | Should -BeTrue
+        # the README's pictures in docs/ are what the demo draws now (build.ps1 -Task Demo redraws them)
+        foreach ($picture in 'sample-detections.png', 'sample-precision-recall.png') {
+            (Get-FileHash (Join-Path $out $picture)).Hash | Should -Be (Get-FileHash (Join-Path $RepoRoot "docs/$picture")).Hash -Because "docs/$picture is current"
+        }
         Remove-Item $out -Recurse -Force
     }
 }

@@ -1,5 +1,6 @@
 # The CI fuzz run: a few thousand mutated fixture files (fixed seed) through
-# Import-Detection | Merge-Detection | Export-Submission. tests/Fuzz/Fuzz.ps1 does the work and says what it
+# Import-Detection | Merge-Detection | Export-Submission, then 150 cases of the other surfaces (ground-truth files
+# for Measure-Detection, -ImageInfo objects, New-Detection input). tests/Fuzz/Fuzz.ps1 does the work and says what it
 # checks; it runs in a child pwsh, so that a hung case (a thread that never returns) fails this test instead
 # of hanging the test run. `build.ps1 -Task Fuzz` runs a longer one (-FuzzCases, 20000 by default).
 
@@ -9,11 +10,11 @@ BeforeAll {
 }
 
 Describe 'Fuzzed input' {
-    It 'survives 2000 mutated files: no unhandled exception, no hang, every failure an ErrorRecord of ours, nothing silently wrong' {
+    It 'survives 2000 mutated files and 150 other inputs: no unhandled exception, no hang, every failure an ErrorRecord of ours, nothing silently wrong' {
         $summaryPath = Join-Path $TestDrive 'fuzz-summary.json'
         $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
         if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:FuzzScript, '-ModulePath', $ModulePath, '-Cases', '2000', '-Seed', '20250101',
+        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:FuzzScript, '-ModulePath', $ModulePath, '-Cases', '2000', '-SurfaceCases', '150', '-Seed', '20250101',
             '-FailureFolder', (Join-Path $RepoRoot 'out/fuzz-failures'), '-SummaryPath', $summaryPath) { $start.ArgumentList.Add($a) }
         $start.UseShellExecute = $false
         $start.RedirectStandardOutput = $true
@@ -31,7 +32,7 @@ Describe 'Fuzzed input' {
         $summary = Get-Content $summaryPath -Raw | ConvertFrom-Json
         Write-Host $summary.Text
 
-        $summary.Cases | Should -Be 2000
+        $summary.Cases | Should -Be 2150
         $summary.Hangs | Should -Be 0
         @($summary.Failures) | Should -BeNullOrEmpty -Because $summary.Text
         $process.ExitCode | Should -Be 0 -Because $log
@@ -40,7 +41,8 @@ Describe 'Fuzzed input' {
         $seen = $summary.ErrorIds.PSObject.Properties.Name
         foreach ($id in 'ResultFileFileEmpty', 'ResultFileNotJson', 'ResultFileTruncated', 'ResultFileNotAList', 'ResultFileRecordNotAnObject',
             'ResultFileNonFiniteNumber', 'ResultFileTrailingContent', 'SkippedRecordsMissingField', 'SkippedRecordsWrongType', 'SkippedRecordsBadBox',
-            'SkippedRecordsNonFiniteNumber', 'SkippedRecordsNegativeSize', 'SkippedRecordsScoreOutOfRange', 'SkippedRecordsDuplicateKey', 'ImageInfoInvalid', '(no error)') {
+            'SkippedRecordsNonFiniteNumber', 'SkippedRecordsNegativeSize', 'SkippedRecordsScoreOutOfRange', 'SkippedRecordsDuplicateKey', 'SkippedRecordsOutOfRange', 'ImageInfoInvalid', '(no error)',
+            'GroundTruth: GroundTruthInvalid', 'GroundTruth: (no error)', 'ImageInfo: ImageInfoInvalid', 'ImageInfo: (no error)', 'NewDetection: InvalidDetection', 'NewDetection: (no error)') {
             $seen | Should -Contain $id
         }
     }

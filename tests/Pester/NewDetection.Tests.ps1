@@ -168,4 +168,10 @@ Describe 'Import-Detection -Format Yolo on a folder' {
         $errs.FullyQualifiedErrorId | Should -Be 'NoPredictionFiles,BoxFusion.Commands.ImportDetectionCommand'
         "$($errs[0])" | Should -BeLike "*$empty*.txt*"
     }
+
+    It 'refuses several -Model names: all files of one call are one model' {
+        { Import-Detection $labels -Format Yolo -ImageInfo $gtFile -Model a, b -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelCountMismatch,BoxFusion.Commands.ImportDetectionCommand' -ExpectedMessage '*one model*2 model names*'
+        (Import-Detection $labels -Format Yolo -ImageInfo $gtFile -Model ssd).Model | Select-Object -Unique | Should -Be 'ssd'
+    }
 }

@@ -44,6 +44,7 @@ BeforeAll {
         'Deserialized.BoxFusion.Evaluation.CategoryResult' = (Get-RoundTrip $perCategory[0])
         'BoxFusion.Optimization.FusionTrial'               = $trials[0]
         'Deserialized.BoxFusion.Optimization.FusionTrial'  = (Get-RoundTrip $trials[0])
+        'BoxFusion.Evaluation.DetectionMatch'              = @($fused | Compare-Detection -GroundTruth $gt)[0]
     }
 
     function Complete([string] $line) {

@@ -40,7 +40,7 @@ AfterAll {
 Describe 'Results files at the edges of JSON' {
     It 'reads valid JSON nested deeper than 64 levels in a key it does not use' {
         $deep = ('[' * 500) + ']' * 500
-        $path = New-TextFile "[$Good, {`"segmentation`": $deep, `"image_id`": 2, `"category_id`": 3, `"bbox`": [1, 2, 3, 4], `"score`": 0.5}]"
+        $path = New-TextFile "[$Good, {`"keypoints`": $deep, `"image_id`": 2, `"category_id`": 3, `"bbox`": [1, 2, 3, 4], `"score`": 0.5}]"
         $d = Import-Detection -LiteralPath $path -ErrorVariable errs
         $errs | Should -BeNullOrEmpty
         $d.ImageId | Should -Be 1, 2

@@ -21,6 +21,7 @@ function Get-FixtureRun([string] $Fixture, [string] $Name) {
     if ('thresh' -in $names) { $p.ScoreThreshold = $run.thresh }
     if ('softMethod' -in $names) { $p.SoftNmsFunction = if ($run.softMethod -eq 1) { 'Linear' } else { 'Gaussian' } }
     if ('allowsOverflow' -in $names -and $run.allowsOverflow) { $p.AllowOverflow = $true }
+    if ('maskThreshold' -in $names) { $p.MaskThreshold = $run.maskThreshold }
     if ('confType' -in $names) {
         $p.ConfidenceType = @{ avg = 'Avg'; max = 'Max'; box_and_model_avg = 'BoxAndModelAvg'; absent_model_aware_avg = 'AbsentModelAwareAvg' }[$run.confType]
     }

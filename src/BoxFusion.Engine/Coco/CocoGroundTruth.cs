@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Collections.Generic;
 
 namespace BoxFusion.Coco
@@ -38,6 +39,43 @@ namespace BoxFusion.Coco
                     throw new ArgumentException("Duplicate image id " + ImageIds.Describe(image.Id) + " (image " + i + ").", nameof(images));
             }
             names = new Lazy<ImageNameIndex>(() => new ImageNameIndex(this.images));
+            storedAnnotation = StoredAnnotations(this.annotations, out int replaced);
+            DuplicateAnnotationIdCount = replaced;
+        }
+
+        /// <summary>
+        /// Per annotation, the index of the annotation pycocotools evaluates in its place: the last one with the same id
+        /// (coco.py keeps anns[id] = ann, so a later annotation overwrites an earlier one, while imgToAnns still lists
+        /// both). Null when every id is unique, the usual case.
+        /// </summary>
+        private readonly int[] storedAnnotation;
+
+        /// <summary>Annotations that pycocotools replaces by a later annotation with the same id (0 when ids are unique).</summary>
+        public int DuplicateAnnotationIdCount { get; }
+
+        /// <summary>A warning for the user when annotation ids repeat (null when they do not): evaluation follows pycocotools there.</summary>
+        public string DuplicateAnnotationIdWarning() => DuplicateAnnotationIdCount == 0 ? null : string.Format(CultureInfo.InvariantCulture,
+            "{0}{1} annotation{2} share{3} an id with a later annotation; as in pycocotools, each is evaluated as the last annotation of its id (the earlier ones do not count). Give every annotation its own id.",
+            Path == null ? "" : "'" + Path + "': ", DuplicateAnnotationIdCount, DuplicateAnnotationIdCount == 1 ? "" : "s", DuplicateAnnotationIdCount == 1 ? "s" : "");
+
+        /// <summary>The index of the annotation evaluated in the place of annotation <paramref name="index"/>.</summary>
+        internal int StoredAnnotationIndex(int index) => storedAnnotation == null ? index : storedAnnotation[index];
+
+        private static int[] StoredAnnotations(CocoAnnotation[] annotations, out int replaced)
+        {
+            replaced = 0;
+            var last = new Dictionary<long, int>(annotations.Length);
+            for (int i = 0; i < annotations.Length; i++)
+            {
+                if (annotations[i].IdAssigned) continue;
+                if (last.ContainsKey(annotations[i].Id)) replaced++;
+                last[annotations[i].Id] = i;
+            }
+            if (replaced == 0) return null;
+            var stored = new int[annotations.Length];
+            for (int i = 0; i < annotations.Length; i++)
+                stored[i] = annotations[i].IdAssigned ? i : last[annotations[i].Id];
+            return stored;
         }
 
         /// <summary>The file this was loaded from; null when built in memory.</summary>
@@ -54,8 +92,23 @@ namespace BoxFusion.Coco
         /// <exception cref="CocoFormatException">The file is not a valid COCO ground truth.</exception>
         public static CocoGroundTruth Load(string path) => CocoGroundTruthReader.Read(path, imagesOnly: false);
 
-        /// <summary>Like <see cref="Load"/>, but skips the annotations (for image sizes only).</summary>
+        /// <summary>Like <see cref="Load(string)"/>, stopping with OperationCanceledException soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth Load(string path, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: false, cancel: cancel);
+
+        /// <summary>Like <see cref="Load(string)"/>; with <paramref name="masks"/>, also reads each annotation's segmentation (for mask evaluation).</summary>
+        public static CocoGroundTruth Load(string path, bool masks) => CocoGroundTruthReader.Read(path, imagesOnly: false, masks: masks);
+
+        /// <summary>Like <see cref="Load(string, bool)"/>, stopping with OperationCanceledException soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth Load(string path, bool masks, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: false, masks: masks, cancel: cancel);
+
+        /// <summary>Whether the annotations' segmentations were read (<see cref="CocoAnnotation.Mask"/>).</summary>
+        public bool HasMasks { get; internal set; }
+
+        /// <summary>Like <see cref="Load(string)"/>, but skips the annotations (for image sizes only).</summary>
         public static CocoGroundTruth LoadImagesOnly(string path) => CocoGroundTruthReader.Read(path, imagesOnly: true);
+
+        /// <summary>Like <see cref="LoadImagesOnly(string)"/>, stopping soon after <paramref name="cancel"/> is cancelled.</summary>
+        public static CocoGroundTruth LoadImagesOnly(string path, System.Threading.CancellationToken cancel) => CocoGroundTruthReader.Read(path, imagesOnly: true, cancel: cancel);
 
         /// <summary>
         /// Finds the image a detection's image id refers to. A number matches <c>images[].id</c>; text matches by

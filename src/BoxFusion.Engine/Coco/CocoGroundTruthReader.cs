@@ -3,12 +3,13 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using System.Threading;
 using BoxFusion.Json;
 
 namespace BoxFusion.Coco
 {
     /// <summary>Streams a COCO ground-truth file into a <see cref="CocoGroundTruth"/>.</summary>
-    internal static class CocoGroundTruthReader
+    internal static partial class CocoGroundTruthReader
     {
         private const string Images = "images", Annotations = "annotations", Categories = "categories";
 
@@ -18,18 +19,24 @@ namespace BoxFusion.Coco
             public string Path;
             public string Section;
             public int Index;
+            /// <summary>Read the annotations' segmentations (for mask evaluation); otherwise they are skipped.</summary>
+            public bool Masks;
+            public SegmentationBuilder Segmentation;
         }
 
         /// <param name="bufferSize">0 for the default; tests use tiny buffers to exercise the refills.</param>
-        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0)
+        /// <param name="masks">Also read each annotation's segmentation (polygons or RLE) into <see cref="CocoAnnotation.Mask"/>.</param>
+        /// <param name="cancel">Stops the read (OperationCanceledException) at the next refill of the buffer.</param>
+        public static CocoGroundTruth Read(string path, bool imagesOnly, int bufferSize = 0, bool masks = false, CancellationToken cancel = default)
         {
             if (path == null) throw new ArgumentNullException(nameof(path));
             var images = new List<CocoImage>();
             var annotations = new List<CocoAnnotation>();
             var categories = new List<CocoCategory>();
-            var ctx = new Context { Path = path, Index = -1 };
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
+            var ctx = new Context { Path = path, Index = -1, Masks = masks && !imagesOnly, Segmentation = masks ? new SegmentationBuilder() : null };
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
             {
+                Stream stream = cancel.CanBeCanceled ? new CancellableReadStream(file, cancel) : (Stream)file;
                 var json = default(JsonStreamReader);
                 try
                 {
@@ -91,7 +98,7 @@ namespace BoxFusion.Coco
                         path, pos, ctx.Index, ctx.Section, ex);
                 }
             }
-            return new CocoGroundTruth(images, annotations, categories, path);
+            return new CocoGroundTruth(images, annotations, categories, path) { HasMasks = ctx.Masks };
         }
 
         private static void ReadArray(ref JsonStreamReader json, ref Context ctx, string section,
@@ -204,7 +211,7 @@ namespace BoxFusion.Coco
                     {
                         Next(ref json, ref ctx);
                         if (json.TokenType == JsonTokenType.EndArray) break;
-                        if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out double v) || double.IsNaN(v) || double.IsInfinity(v))
+                        if (json.TokenType != JsonTokenType.Number || !json.TryGetDouble(out double v) || !Numbers.IsFinite(v))
                             throw Fail(ref json, ref ctx, "'bbox' must be an array of 4 finite numbers [x, y, width, height]; item " + n + " is " + Describe(json.TokenType) + ".");
                         switch (n) { case 0: x = v; break; case 1: y = v; break; case 2: w = v; break; case 3: h = v; break; }
                         n++;
@@ -229,14 +236,15 @@ namespace BoxFusion.Coco
                     hasId = true;
                 }
                 else if (json.ValueTextEquals("area"u8)) { Next(ref json, ref ctx); ann.Area = ReadNumber(ref json, ref ctx, "area"); hasArea = true; }
-                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.IsCrowd = ReadFlag(ref json, ref ctx, "iscrowd"); }
+                else if (json.ValueTextEquals("iscrowd"u8)) { Next(ref json, ref ctx); ann.CrowdValue = ReadCrowd(ref json, ref ctx); }
                 else if (json.ValueTextEquals("ignore"u8)) { Next(ref json, ref ctx); ann.Ignore = ReadFlag(ref json, ref ctx, "ignore"); }
+                else if (ctx.Masks && json.ValueTextEquals("segmentation"u8)) { Next(ref json, ref ctx); ReadSegmentation(ref json, ref ctx, ann); }
                 else json.Skip();
             }
             if (!hasImage) throw Fail(ref ctx, start, "the annotation has no 'image_id'.");
             if (!hasCategory) throw Fail(ref ctx, start, "the annotation has no 'category_id'.");
             if (!hasBox) throw Fail(ref ctx, start, "the annotation has no 'bbox'.");
-            if (!hasId) ann.Id = index + 1L;
+            if (!hasId) { ann.Id = index + 1L; ann.IdAssigned = true; }
             if (!hasArea) ann.Area = ann.Width * ann.Height;
             return ann;
         }
@@ -303,6 +311,25 @@ namespace BoxFusion.Coco
                 case JsonTokenType.Number when json.TryGetDouble(out double v): return v != 0;
             }
             throw Fail(ref json, ref ctx, "'" + name + "' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
+        }
+
+        /// <summary>
+        /// iscrowd as pycocotools uses it: any number (see CocoAnnotation.CrowdValue), true as 1, false and null as 0. Its
+        /// integer part must fit pycocotools' 8-bit store (0 to 255): beyond that numpy wraps it or raises, by version.
+        /// </summary>
+        private static double ReadCrowd(ref JsonStreamReader json, ref Context ctx)
+        {
+            switch (json.TokenType)
+            {
+                case JsonTokenType.True: return 1;
+                case JsonTokenType.False:
+                case JsonTokenType.Null: return 0;
+                case JsonTokenType.Number when json.TryGetDouble(out double v):
+                    double whole = Math.Truncate(v);
+                    if (whole >= 0 && whole <= 255) return v;
+                    throw Fail(ref json, ref ctx, "'iscrowd' is " + Num(v) + "; it must be 0 (not a crowd) or a number from 0 to 255 (pycocotools stores it in 8 bits).");
+            }
+            throw Fail(ref json, ref ctx, "'iscrowd' must be 0, 1, true or false; found " + Describe(json.TokenType) + ".");
         }
 
         private static string ReadOptionalString(ref JsonStreamReader json, ref Context ctx, string name)

@@ -26,8 +26,8 @@ namespace BoxFusion.Coco
             length = 0;
             finalBlock = false;
             bufferOffset = 0;
-            Fill();
             int start = 0;
+            finalBlock = !StreamBuffer.Refill(stream, ref buffer, ref start, ref length, ref bufferOffset);
             if (length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF)
                 start = 3;
             if (start > 0)
@@ -104,33 +104,8 @@ namespace BoxFusion.Coco
         {
             int consumed = (int)reader.BytesConsumed;
             var state = reader.CurrentState;
-            int remaining = length - consumed;
-            if (consumed == 0 && remaining == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            else if (consumed > 0)
-            {
-                Buffer.BlockCopy(buffer, consumed, buffer, 0, remaining);
-                bufferOffset += consumed;
-            }
-            length = remaining;
-            Fill();
+            finalBlock = !StreamBuffer.Refill(stream, ref buffer, ref consumed, ref length, ref bufferOffset);
             reader = new Utf8JsonReader(new ReadOnlySpan<byte>(buffer, 0, length), finalBlock, state);
-        }
-
-        private void Fill()
-        {
-            while (length < buffer.Length)
-            {
-                int n = stream.Read(buffer, length, buffer.Length - length);
-                if (n <= 0)
-                {
-                    finalBlock = true;
-                    return;
-                }
-                length += n;
-            }
         }
     }
 }

@@ -12,7 +12,8 @@ namespace BoxFusion.Evaluation
         {
             public int[] Slots = new int[64], Rank = new int[64], SortTmp;
             public ushort[] Matched = new ushort[64], Ignored = new ushort[64], FMatched = new ushort[64], FIgnored = new ushort[64];
-            public double[] CandRc = new double[64], CandPr = new double[64];
+            public double[] FScore = new double[64];
+            public double[] CandRc = new double[64], CandPr = new double[64], CandScore = new double[64];
             public int[] CandCount = new int[16], Tp = new int[16], FpExtra = new int[16];
 
             public void Ensure(int n)
@@ -21,6 +22,7 @@ namespace BoxFusion.Evaluation
                 int size = Math.Max(n, Slots.Length * 2);
                 Slots = new int[size]; Rank = new int[size];
                 Matched = new ushort[size]; Ignored = new ushort[size]; FMatched = new ushort[size]; FIgnored = new ushort[size];
+                FScore = new double[size];
             }
 
             public void EnsureCandidates(int t, int cap)
@@ -29,6 +31,7 @@ namespace BoxFusion.Evaluation
                 {
                     CandRc = new double[Math.Max(t * cap, CandRc.Length * 2)];
                     CandPr = new double[CandRc.Length];
+                    CandScore = new double[CandRc.Length];
                 }
                 if (CandCount.Length < t)
                 {
@@ -37,7 +40,10 @@ namespace BoxFusion.Evaluation
             }
         }
 
-        /// <summary>Fills run.Precision (rented from the shared pool: give it back with <see cref="Release"/>) and run.Recall.</summary>
+        /// <summary>
+        /// Fills run.Precision (rented from the shared pool: give it back with <see cref="Release"/>) and run.Recall; with
+        /// run.KeepPrecisionRecall, precision for every maxDets and run.Scores too (pycocotools' eval['scores']).
+        /// </summary>
         public static void Accumulate(EvaluationRun run, ParallelOptions parallel)
         {
             int T = run.T, R = run.R, K = run.K, A = run.A, M = run.M;
@@ -47,12 +53,17 @@ namespace BoxFusion.Evaluation
             for (int m = 0; m < M; m++)
             {
                 int md = run.MaxDets[m];
-                bool needed = md == 100 || md == run.MaxDets[2] || m == M - 1;
+                bool needed = run.KeepPrecisionRecall || md == 100 || md == run.MaxDets[2] || m == M - 1;
                 run.PrecisionSlot[m] = needed ? run.PrecisionM++ : -1;
             }
             int size = K * A * run.PrecisionM * T * R;
             run.Precision = ArrayPool<double>.Shared.Rent(Math.Max(size, 1));
             for (int i = 0; i < size; i++) run.Precision[i] = -1;
+            if (run.KeepPrecisionRecall)
+            {
+                run.Scores = new double[size];
+                for (int i = 0; i < size; i++) run.Scores[i] = -1;
+            }
             run.Recall = new double[T * K * A * M];
             for (int i = 0; i < run.Recall.Length; i++) run.Recall[i] = -1;
             Parallel.For(0, K, parallel, () => new Scratch(), (k, _, s) =>
@@ -66,6 +77,7 @@ namespace BoxFusion.Evaluation
         {
             if (run.Precision != null) ArrayPool<double>.Shared.Return(run.Precision);
             run.Precision = null;
+            run.Scores = null;
         }
 
         private static void AccumulateCategory(EvaluationRun run, Scratch s, int k)
@@ -109,6 +121,7 @@ namespace BoxFusion.Evaluation
                         if (s.Rank[j] >= maxDet) continue;
                         s.FMatched[nd] = s.Matched[j];
                         s.FIgnored[nd] = s.Ignored[j];
+                        s.FScore[nd] = run.SlotScore[s.Slots[j]];
                         nd++;
                     }
                     if (!PrecisionRecall(run, s, nd, npig, Math.Min(nd, npig) + 1, k, a, m))
@@ -131,7 +144,7 @@ namespace BoxFusion.Evaluation
             int T = run.T;
             int allT = (1 << T) - 1;
             s.EnsureCandidates(T, cap);
-            double[] rc = s.CandRc, pr = s.CandPr;
+            double[] rc = s.CandRc, pr = s.CandPr, score = s.CandScore;
             int[] count = s.CandCount, tp = s.Tp, fpExtra = s.FpExtra;
             for (int t = 0; t < T; t++) { count[t] = 0; tp[t] = 0; fpExtra[t] = 0; }
             int fpAll = 0;   // detections that are false positives at every threshold (the common case)
@@ -153,6 +166,7 @@ namespace BoxFusion.Evaluation
                         if (count[t]++ == cap) return false;
                         rc[at] = tpd / npig;
                         pr[at] = tpd / (fpd + tpd + NumPy.Spacing1);
+                        score[at] = s.FScore[j];
                     }
                 }
                 if (j == 0)
@@ -164,6 +178,7 @@ namespace BoxFusion.Evaluation
                         int at = t * cap + count[t]++;
                         rc[at] = 0;
                         pr[at] = 0;
+                        score[at] = s.FScore[0];
                     }
                 }
             }
@@ -172,6 +187,7 @@ namespace BoxFusion.Evaluation
             if (run.PrecisionSlot[m] < 0) return true;   // not read by summarize()
             var recThrs = run.RecThrs;
             var precision = run.Precision;
+            var scores = run.Scores;
             int R = run.R;
             for (int t = 0; t < T; t++)
             {
@@ -187,6 +203,7 @@ namespace BoxFusion.Evaluation
                     double x = recThrs[r];
                     while (idx < nc && rc[b + idx] < x) idx++;
                     precision[at + r] = idx < nc ? pr[b + idx] : 0;
+                    if (scores != null) scores[at + r] = idx < nc ? score[b + idx] : 0;   // dtScoresSorted[inds[ri]]
                 }
             }
             return true;

@@ -7,7 +7,7 @@ using BoxFusion.Coco;
 namespace BoxFusion.Evaluation
 {
     /// <summary>
-    /// A port of pycocotools' COCOeval for iouType 'bbox' (loadRes, evaluate, accumulate, summarize),
+    /// A port of pycocotools' COCOeval for iouType 'bbox' and 'segm' (loadRes, evaluate, accumulate, summarize),
     /// reproducing its arithmetic and orderings so the 12 stats agree to the last bits.
     /// </summary>
     public static class CocoEvaluator
@@ -35,7 +35,9 @@ namespace BoxFusion.Evaluation
                 MaxDets = maxDets,
                 MaxDetLast = maxDets[maxDets.Length - 1],
                 HonorIgnoreField = options.HonorIgnoreField,
+                KeepPrecisionRecall = options.KeepPrecisionRecall,
                 Dets = detections,
+                Segm = options.IouType == IouType.Segm,
             };
             run.T = run.IouThrs.Length;
             run.R = run.RecThrs.Length;
@@ -65,11 +67,13 @@ namespace BoxFusion.Evaluation
 
             ResolveDetections(run, gt, imageIndex, catIndex, cancel);
             ResolveGroundTruth(run, gt, imageIndex, catIndex);
+            var maskCounts = MaskEvaluation.Prepare(run, gt, images, parallel);
             cancel.ThrowIfCancellationRequested();
 
             ImageEvaluation.Run(run, parallel);
             double[] stats;
             List<CategoryAp> perCategory = null;
+            PrecisionRecallCurves curves = null;
             try
             {
                 Accumulation.Accumulate(run, parallel);
@@ -83,12 +87,20 @@ namespace BoxFusion.Evaluation
                         perCategory.Add(new CategoryAp(catList[k].Id, catList[k].Name, ap, ap50, gtCount));
                     }
                 }
+                if (options.KeepPrecisionRecall) curves = PrecisionRecallCurves.From(run, catList);
             }
             finally
             {
                 Accumulation.Release(run);
             }
-            return new CocoStats(stats, perCategory, run.I, detections.Count, maxDets);
+            var result = new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { IouType = options.IouType, PrecisionRecall = curves };
+            if (maskCounts != null)
+            {
+                result.DetectionsWithoutMask = maskCounts.WithoutMask;
+                result.MaskSizeMismatches = maskCounts.SizeMismatches;
+                result.FirstMaskSizeMismatch = maskCounts.FirstSizeMismatch;
+            }
+            return result;
         }
 
         /// <summary>sorted() of the image ids: numbers in order, then strings in ordinal order.</summary>
@@ -110,6 +122,9 @@ namespace BoxFusion.Evaluation
             run.DetK = new int[n];
             run.DetScore = new double[n];
             run.DetBox = new double[4 * n];
+            run.DetArea = new double[n];
+            // loadRes: results whose first record has no bbox are sized by their masks' areas, else by box area.
+            bool areaFromMask = n > 0 && dets[0] != null && dets[0].BoxFromMask;
             // category id -> index by array for the usual small ids; the dictionary for the rest
             int maxSmall = -1;
             foreach (int id in catIndex.Keys)
@@ -122,7 +137,9 @@ namespace BoxFusion.Evaluation
             for (int j = 0; j < n; j++)
             {
                 if ((j & 0xFFFF) == 0xFFFF) cancel.ThrowIfCancellationRequested();
+#pragma warning disable CA2208 // the list is Evaluate's 'detections' argument: name that, not this helper's parameter
                 var d = dets[j] ?? throw new ArgumentException("Detection " + j + " is null.", "detections");
+#pragma warning restore CA2208
                 object id = d.ImageId;
                 int i;
                 if (lastImage >= 0 && id != null && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
@@ -140,6 +157,7 @@ namespace BoxFusion.Evaluation
                 run.DetBox[4 * j + 1] = d.Y;
                 run.DetBox[4 * j + 2] = d.Width;
                 run.DetBox[4 * j + 3] = d.Height;
+                run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
                 int c = d.CategoryId, k;
                 if (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k))
                 {
@@ -149,37 +167,59 @@ namespace BoxFusion.Evaluation
                 else run.DetK[j] = -1;
             }
             run.ImageDtStart = Prefix(counts);
+            run.DetImage = detImage;
             run.DtByImage = new int[run.ImageDtStart[run.I]];
             var fill = (int[])run.ImageDtStart.Clone();
             for (int j = 0; j < n; j++)
                 if (run.DetK[j] >= 0) run.DtByImage[fill[detImage[j]]++] = j;
         }
 
-        /// <summary>getAnnIds(imgIds, catIds): annotations of known images and categories, in file order.</summary>
+        /// <summary>
+        /// _prepare: loadAnns(getAnnIds(imgIds, catIds)). getAnnIds walks the images in id order and each image's annotations
+        /// in file order, keeping those of a known category; loadAnns puts in each place the annotation stored under its id,
+        /// which is the last one with that id (see CocoGroundTruth.StoredAnnotationIndex); that annotation is then filed
+        /// under its own image and category. With unique ids this is every annotation of a known image and category, in
+        /// file order within each image. An annotation can thus appear several times (each copy a ground truth of its own).
+        /// </summary>
         private static void ResolveGroundTruth(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex, Dictionary<int, int> catIndex)
         {
             int n = gt.Annotations.Count;
             run.Gts = new CocoAnnotation[n];
             run.GtK = new int[n];
-            var gtImage = new int[n];
-            var counts = new int[run.I + 1];
+            var gtImage = new int[n];   // per annotation: its image index, or -1 when its image or category is not evaluated
+            var sourceCounts = new int[run.I + 1];
             for (int j = 0; j < n; j++)
             {
                 var ann = run.Gts[j] = gt.Annotations[j];
                 run.GtK[j] = -1;
+                gtImage[j] = -1;
                 if (gt.TryGetImageById(ann.ImageId, out var image) && catIndex.TryGetValue(ann.CategoryId, out int k))
                 {
                     int i = imageIndex[image];
                     gtImage[j] = i;
                     run.GtK[j] = k;
-                    counts[i + 1]++;
+                    sourceCounts[i + 1]++;
                 }
+            }
+            // The places in getAnnIds' order: by image (sorted ids), file order within an image.
+            var placeStart = Prefix(sourceCounts);
+            var places = new int[placeStart[run.I]];
+            var fill = (int[])placeStart.Clone();
+            for (int j = 0; j < n; j++)
+                if (gtImage[j] >= 0) places[fill[gtImage[j]]++] = j;
+            // What each place loads, filed under that annotation's own image (dropped when it is not evaluated).
+            var counts = new int[run.I + 1];
+            for (int p = 0; p < places.Length; p++)
+            {
+                int stored = gt.StoredAnnotationIndex(places[p]);
+                places[p] = stored;
+                if (gtImage[stored] >= 0) counts[gtImage[stored] + 1]++;
             }
             run.ImageGtStart = Prefix(counts);
             run.GtByImage = new int[run.ImageGtStart[run.I]];
-            var fill = (int[])run.ImageGtStart.Clone();
-            for (int j = 0; j < n; j++)
-                if (run.GtK[j] >= 0) run.GtByImage[fill[gtImage[j]]++] = j;
+            fill = (int[])run.ImageGtStart.Clone();
+            foreach (int stored in places)
+                if (gtImage[stored] >= 0) run.GtByImage[fill[gtImage[stored]]++] = stored;
         }
 
         /// <summary>counts[i + 1] holds the count of i; returns the running starts (length I + 1).</summary>

@@ -1,6 +1,6 @@
 namespace BoxFusion.Evaluation
 {
-    /// <summary>The COCO bbox statistics of one group of detections (a model, a fused result, or all), named.</summary>
+    /// <summary>The COCO statistics (bbox or segm) of one group of detections (a model, a fused result, or all), named.</summary>
     public sealed class EvaluationResult : CocoStats
     {
         public EvaluationResult(string name, string groundTruth, CocoStats stats)
@@ -8,6 +8,8 @@ namespace BoxFusion.Evaluation
         {
             Name = name;
             GroundTruth = groundTruth;
+            PrecisionRecall = stats.PrecisionRecall;
+            CopyMaskCounts(stats);
         }
 
         /// <summary>The group: a model name, or "(all)" when not grouped.</summary>

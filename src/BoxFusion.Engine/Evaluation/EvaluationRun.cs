@@ -27,6 +27,11 @@ namespace BoxFusion.Evaluation
         public int[] DetK;             // per input detection: category index, or -1 when not evaluated
         public double[] DetScore;      // per input detection
         public double[] DetBox;        // per input detection: x, y, width, height
+        public double[] DetArea;       // per input detection: loadRes' area (box area, or mask area when the results have no boxes)
+        public bool Segm;              // iouType 'segm': masks are compared
+        public Mask[] GtMask;          // segm, per annotation: the mask rasterised for its image
+        public int[] ImageHeight, ImageWidth;   // segm, per image index
+        public int[] DetImage;         // per input detection: image index
         public int[] DtByImage;        // detection indices grouped by image, then (after sorting) by category and score
         public int[] ImageDtStart;     // I + 1
 
@@ -59,6 +64,8 @@ namespace BoxFusion.Evaluation
         public double[] Precision, Recall;
         public int[] PrecisionSlot;    // per m: index among the stored maxDets, or -1
         public int PrecisionM;
+        public bool KeepPrecisionRecall;   // store precision for every maxDets, and scores (same layout as Precision)
+        public double[] Scores;
 
         public int PrecisionIndex(int t, int r, int k, int a, int m) => (((k * A + a) * PrecisionM + PrecisionSlot[m]) * T + t) * R + r;
         public int RecallIndex(int t, int k, int a, int m) => ((k * A + a) * M + m) * T + t;

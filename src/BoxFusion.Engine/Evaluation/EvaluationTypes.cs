@@ -3,9 +3,19 @@ using System.Collections.Generic;
 
 namespace BoxFusion.Evaluation
 {
+    /// <summary>What is compared with the ground truth: boxes, or instance masks (pycocotools' iouType).</summary>
+    public enum IouType
+    {
+        Bbox,
+        Segm,
+    }
+
     /// <summary>Settings for <see cref="CocoEvaluator.Evaluate"/>.</summary>
     public sealed class EvaluationOptions
     {
+        /// <summary>Bbox (default) or Segm: masks, which needs a ground truth loaded with masks.</summary>
+        public IouType IouType { get; set; } = IouType.Bbox;
+
         /// <summary>
         /// pycocotools' <c>maxDets</c> (sorted before use, as pycocotools does). At least 3 values:
         /// AR uses the first three, the AP figures use the third, and stats[0] (AP) uses 100 like
@@ -24,6 +34,9 @@ namespace BoxFusion.Evaluation
         /// pycocotools' COCOeval._prepare overwrites <c>gt['ignore']</c> with <c>iscrowd</c>, so the field has no effect there.
         /// </summary>
         public bool HonorIgnoreField { get; set; }
+
+        /// <summary>Keep accumulate()'s arrays (<see cref="CocoStats.PrecisionRecall"/>): precision, recall and scores.</summary>
+        public bool KeepPrecisionRecall { get; set; }
     }
 
     /// <summary>AP of one category (IoU .50:.95 and .50, area all, the largest max-detections).</summary>
@@ -97,6 +110,29 @@ namespace BoxFusion.Evaluation
 
         /// <summary>The (sorted) max-detections values used.</summary>
         public ValueList<int> MaxDetections { get; }
+
+        /// <summary>Bbox or Segm.</summary>
+        public IouType IouType { get; internal set; }
+
+        /// <summary>Segm: detections without a mask, scored with their box as the mask (as pycocotools does).</summary>
+        public int DetectionsWithoutMask { get; internal set; }
+
+        /// <summary>Segm: detections whose mask size differs from their image's; they match nothing (pycocotools' IoU -1).</summary>
+        public int MaskSizeMismatches { get; internal set; }
+
+        /// <summary>Segm: the first detection (position in the list) counted in <see cref="MaskSizeMismatches"/>, or -1.</summary>
+        public int FirstMaskSizeMismatch { get; internal set; } = -1;
+
+        internal void CopyMaskCounts(CocoStats from)
+        {
+            IouType = from.IouType;
+            DetectionsWithoutMask = from.DetectionsWithoutMask;
+            MaskSizeMismatches = from.MaskSizeMismatches;
+            FirstMaskSizeMismatch = from.FirstMaskSizeMismatch;
+        }
+
+        /// <summary>pycocotools' accumulate() arrays; null unless <see cref="EvaluationOptions.KeepPrecisionRecall"/>.</summary>
+        public PrecisionRecallCurves PrecisionRecall { get; internal set; }
 
         public override string ToString() => string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "AP {0:0.000} AP50 {1:0.000} AP75 {2:0.000} APs {3:0.000} APm {4:0.000} APl {5:0.000} AR1 {6:0.000} AR10 {7:0.000} AR100 {8:0.000} ARs {9:0.000} ARm {10:0.000} ARl {11:0.000}",

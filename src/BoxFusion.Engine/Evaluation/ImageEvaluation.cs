@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using BoxFusion.Coco;
 
@@ -7,17 +8,25 @@ namespace BoxFusion.Evaluation
     /// <summary>COCOeval.computeIoU + evaluateImg for every (image, category) with any GT or detection.</summary>
     internal static class ImageEvaluation
     {
+        /// <summary>
+        /// Cells with at least this many (detection, GT) pairs find each detection's overlapping GTs through the GTs sorted
+        /// by x instead of trying every GT. Both ways give the same candidates; tests lower it to compare them.
+        /// </summary>
+        internal static long SweepMinimumPairs = 1 << 16;
+
         /// <summary>Per-thread working arrays.</summary>
         private sealed class Scratch
         {
             public int[] Sort;
-            public double[] Ious = new double[256];
             public double[] DX = new double[128], DY = new double[128], DW = new double[128], DH = new double[128], DArea = new double[128];
             public double[] GX = new double[64], GY = new double[64], GW = new double[64], GH = new double[64], GArea = new double[64];
-            public bool[] GCrowd = new bool[64], GIgnore = new bool[64], SortedIg = new bool[64], SortedCrowd = new bool[64];
-            public long[] GId = new long[64], SortedId = new long[64];
-            public int[] GOrder = new int[64];
-            public bool[] Gtm = new bool[640];
+            public bool[] GCrowd = new bool[64], GIgnore = new bool[64];
+            public long[] GId = new long[64];
+            public bool[] Ig = new bool[256];       // a * G + g: GT g is ignored in area range a
+            public bool[] Gtm = new bool[2560];     // (a * T + t) * G + g: GT g is matched at threshold t in area range a
+            public int[] CandG = new int[64], Ordered = new int[64], ByX = new int[64];
+            public double[] CandV = new double[64], SortedX = new double[64];
+            public double[] Ious = new double[256];   // segm only: [d * G + g]
 
             public void EnsureDt(int d)
             {
@@ -26,16 +35,18 @@ namespace BoxFusion.Evaluation
                 DX = new double[n]; DY = new double[n]; DW = new double[n]; DH = new double[n]; DArea = new double[n];
             }
 
-            public void EnsureGt(int g, int t)
+            public void EnsureGt(int g, int t, int a)
             {
                 if (GX.Length < g)
                 {
                     int n = Math.Max(g, GX.Length * 2);
                     GX = new double[n]; GY = new double[n]; GW = new double[n]; GH = new double[n]; GArea = new double[n];
-                    GCrowd = new bool[n]; GIgnore = new bool[n]; SortedIg = new bool[n]; SortedCrowd = new bool[n];
-                    GId = new long[n]; SortedId = new long[n]; GOrder = new int[n];
+                    GCrowd = new bool[n]; GIgnore = new bool[n]; GId = new long[n];
+                    CandG = new int[n]; Ordered = new int[n]; ByX = new int[n]; CandV = new double[n]; SortedX = new double[n];
                 }
-                if (Gtm.Length < g * t) Gtm = new bool[Math.Max(g * t, Gtm.Length * 2)];
+                int ig = checked(a * g), gtm = checked(a * t * g);
+                if (Ig.Length < ig) Ig = new bool[Math.Max(ig, Ig.Length * 2)];
+                if (Gtm.Length < gtm) Gtm = new bool[Math.Max(gtm, Gtm.Length * 2)];
             }
         }
 
@@ -103,7 +114,7 @@ namespace BoxFusion.Evaluation
                     run.CellK[c] = k;
                     run.CellSlotStart[c] = slot;
                     run.CellD[c] = D;
-                    EvaluateCell(run, s, c, slot, dStart, D, gStart, g - gStart);
+                    EvaluateCell(run, s, i, c, slot, dStart, D, gStart, g - gStart, parallel.CancellationToken);
                     c++;
                     slot += D;
                 }
@@ -130,17 +141,24 @@ namespace BoxFusion.Evaluation
         /// One (image, category): dts are DtByImage[dStart..dStart+D) (highest score first, already cut to maxDets[-1]);
         /// gts are GtByImage[gStart..gStart+G) in file order.
         /// </summary>
-        private static void EvaluateCell(EvaluationRun run, Scratch s, int cell, int slot, int dStart, int D, int gStart, int G)
+        /// <remarks>
+        /// evaluateImg's greedy matching, detection by detection, for every area range and IoU threshold at once. A GT whose
+        /// IoU is below the lowest threshold can never be chosen, and skipping it changes nothing else (the loop's early stop
+        /// only ever skips ignored GTs, which come last), so each detection's loop runs over its candidates only: the GTs it
+        /// overlaps enough. That keeps the work near D x (few) instead of D x G x thresholds, and needs no D x G IoU matrix
+        /// (50,000 x 50,000 would not fit in memory).
+        /// </remarks>
+        private static void EvaluateCell(EvaluationRun run, Scratch s, int image, int cell, int slot, int dStart, int D, int gStart, int G, CancellationToken cancel)
         {
             int T = run.T, A = run.A;
             s.EnsureDt(D);
-            s.EnsureGt(G, T);
+            s.EnsureGt(G, T, A);
             for (int d = 0; d < D; d++)
             {
                 int j = run.DtByImage[dStart + d];
                 var box = run.DetBox;
                 s.DX[d] = box[4 * j]; s.DY[d] = box[4 * j + 1]; s.DW[d] = box[4 * j + 2]; s.DH[d] = box[4 * j + 3];
-                s.DArea[d] = s.DW[d] * s.DH[d];   // a detection's area is its box's, as pycocotools' loadRes sets it
+                s.DArea[d] = run.DetArea[j];   // loadRes: bb[2] * bb[3], or the mask's area for results without boxes
                 run.SlotScore[slot + d] = run.DetScore[j];
                 run.SlotRank[slot + d] = d;
             }
@@ -150,120 +168,200 @@ namespace BoxFusion.Evaluation
                 s.GX[g] = ann.X; s.GY[g] = ann.Y; s.GW[g] = ann.Width; s.GH[g] = ann.Height;
                 s.GArea[g] = ann.Area;
                 s.GCrowd[g] = ann.IsCrowd;
-                // Crowd regions are ignored; pycocotools replaces a file's own ignore flag with iscrowd, so it is read only on request.
-                s.GIgnore[g] = ann.IsCrowd || (run.HonorIgnoreField && ann.Ignore);
+                // pycocotools: gt['ignore'] = 'iscrowd' in gt and gt['iscrowd'] (the file's 'ignore' is overwritten).
+                s.GIgnore[g] = ann.IsIgnoredAsCrowd || (run.HonorIgnoreField && ann.Ignore);
                 s.GId[g] = ann.Id;
             }
-
-            // Box IoU of every detection with every GT, row d, column g (GT in file order). Against a crowd region the
-            // union is the detection's own area, so a detection inside the crowd counts as fully overlapping it.
-            bool any = D > 0 && G > 0;
-            if (any)
-            {
-                if (s.Ious.Length < D * G) s.Ious = new double[Math.Max(D * G, s.Ious.Length * 2)];
-                var ious = s.Ious;
-                for (int g = 0; g < G; g++)
-                {
-                    double gx = s.GX[g], gy = s.GY[g], gw = s.GW[g], gh = s.GH[g];
-                    double ga = gw * gh;
-                    bool crowd = s.GCrowd[g];
-                    for (int d = 0; d < D; d++)
-                    {
-                        double value = 0;
-                        double w = Math.Min(s.DW[d] + s.DX[d], gw + gx) - Math.Max(s.DX[d], gx);
-                        if (w > 0)
-                        {
-                            double h = Math.Min(s.DH[d] + s.DY[d], gh + gy) - Math.Max(s.DY[d], gy);
-                            if (h > 0)
-                            {
-                                double da = s.DW[d] * s.DH[d];
-                                double inter = w * h;
-                                double u = crowd ? da : da + ga - inter;
-                                value = inter / u;
-                            }
-                        }
-                        ious[d * G + g] = value;
-                    }
-                }
-            }
-
-            ushort allT = (ushort)((1 << T) - 1);
+            // Masks: maskUtils.iou of every (detection, GT) pair up front, laid out [d, g] with g in file order; the
+            // matcher then takes its candidates from that matrix instead of from the boxes.
+            bool segm = D > 0 && G > 0 && run.Segm;
+            if (segm) MaskEvaluation.CellIous(run, s.Ious.Length < D * G ? (s.Ious = new double[Math.Max(D * G, s.Ious.Length * 2)]) : s.Ious,
+                image, dStart, D, gStart, G);
+            // Per area range: which GTs are ignored (gt sorted ignore-last: np.argsort(_ignore, kind='mergesort')).
             for (int a = 0; a < A; a++)
             {
                 double lo = run.AreaLow[a], hi = run.AreaHigh[a];
-                // GT that count for this area range first, then the ignored ones, each group in file order (a stable
-                // partition), so that a detection prefers a real match to an ignored one.
                 int npig = 0;
                 for (int g = 0; g < G; g++)
                 {
                     bool ig = s.GIgnore[g] || s.GArea[g] < lo || s.GArea[g] > hi;
-                    if (!ig) s.GOrder[npig++] = g;
-                }
-                int pos = npig;
-                for (int g = 0; g < G; g++)
-                {
-                    bool ig = s.GIgnore[g] || s.GArea[g] < lo || s.GArea[g] > hi;
-                    if (ig) s.GOrder[pos++] = g;
-                }
-                for (int gg = 0; gg < G; gg++)
-                {
-                    int g = s.GOrder[gg];
-                    s.SortedIg[gg] = gg >= npig;
-                    s.SortedCrowd[gg] = s.GCrowd[g];
-                    s.SortedId[gg] = s.GId[g];
+                    s.Ig[a * G + g] = ig;
+                    if (!ig) npig++;
                 }
                 run.CellNpig[cell * A + a] = npig;
-
-                int baseIndex = slot * A + a;
                 for (int d = 0; d < D; d++)
                 {
-                    run.SlotMatched[baseIndex + d * A] = 0;
-                    run.SlotIgnored[baseIndex + d * A] = 0;
+                    run.SlotMatched[(slot + d) * A + a] = 0;
+                    run.SlotIgnored[(slot + d) * A + a] = 0;
                 }
-                if (any)
+            }
+
+            if (D > 0 && G > 0)
+            {
+                Array.Clear(s.Gtm, 0, A * T * G);
+                double lowest = double.PositiveInfinity;
+                for (int t = 0; t < T; t++) lowest = Math.Min(lowest, Math.Min(run.IouThrs[t], 1 - 1e-10));
+                double widest = 0;
+                bool sweep = !segm && lowest > 0 && (long)D * G >= SweepMinimumPairs && SortByX(s, G, out widest);
+                for (int d = 0; d < D; d++)
                 {
-                    Array.Clear(s.Gtm, 0, T * G);
-                    var ious = s.Ious;
-                    for (int t = 0; t < T; t++)
-                    {
-                        double threshold = Math.Min(run.IouThrs[t], 1 - 1e-10);
-                        int gtmRow = t * G;
-                        ushort bit = (ushort)(1 << t);
-                        for (int d = 0; d < D; d++)
-                        {
-                            double iou = threshold;
-                            int m = -1;
-                            int row = d * G;
-                            for (int gg = 0; gg < G; gg++)
-                            {
-                                // A GT takes one detection per threshold; a crowd region can absorb any number.
-                                if (s.Gtm[gtmRow + gg] && !s.SortedCrowd[gg]) continue;
-                                // Ignored GT come last: once a counted GT has matched, none of them may replace it.
-                                if (m > -1 && !s.SortedIg[m] && s.SortedIg[gg]) break;
-                                // Keep the GT with the highest IoU reaching the threshold (a tie goes to the later one).
-                                double v = ious[row + s.GOrder[gg]];
-                                if (v < iou) continue;
-                                iou = v;
-                                m = gg;
-                            }
-                            if (m == -1) continue;
-                            int at = baseIndex + d * A;
-                            if (s.SortedIg[m]) run.SlotIgnored[at] |= bit;
-                            if (s.SortedId[m] != 0) run.SlotMatched[at] |= bit;   // pycocotools stores the GT id, so a GT with id 0 looks unmatched
-                            s.Gtm[gtmRow + m] = true;
-                        }
-                    }
+                    if ((d & 63) == 63) cancel.ThrowIfCancellationRequested();   // a crowded cell can take long: Ctrl+C stops it
+                    int count = segm ? MatrixCandidates(s, d, G, lowest)
+                        : sweep && !double.IsNaN(s.DX[d] + s.DW[d]) ? SweepCandidates(s, d, G, lowest, widest) : Candidates(s, d, 0, G, lowest, 0);
+                    if (count > 0) Match(run, s, slot, d, G, count);
                 }
-                // A detection that matched nothing and whose own area is outside the range does not count against
-                // precision for that range: mark it ignored at every threshold where it is unmatched.
+            }
+            // A detection that matched nothing and whose own area is outside the range does not count against
+            // precision for that range: mark it ignored at every threshold where it is unmatched.
+            ushort allT = (ushort)((1 << T) - 1);
+            for (int a = 0; a < A; a++)
+            {
+                double lo = run.AreaLow[a], hi = run.AreaHigh[a];
                 for (int d = 0; d < D; d++)
                 {
                     double area = s.DArea[d];
                     if (area < lo || area > hi)
                     {
-                        int at = baseIndex + d * A;
+                        int at = (slot + d) * A + a;
                         run.SlotIgnored[at] |= (ushort)(~run.SlotMatched[at] & allT);
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Appends, in file order, the GTs g in [from, to) whose IoU with detection d is not below <paramref name="lowest"/>
+        /// (maskUtils.iou for boxes; a NaN IoU stays a candidate, as pycocotools' "iou &lt; t" is false for it). Returns the count.
+        /// </summary>
+        private static int Candidates(Scratch s, int d, int from, int to, double lowest, int count)
+        {
+            double dx = s.DX[d], dy = s.DY[d], dw = s.DW[d], dh = s.DH[d];
+            for (int g = from; g < to; g++)
+            {
+                double value = Iou(s, g, dx, dy, dw, dh);
+                if (!(value < lowest))
+                {
+                    s.CandG[count] = g;
+                    s.CandV[count] = value;
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        /// <summary>Like <see cref="Candidates"/>, from the precomputed IoU matrix (mask IoU).</summary>
+        private static int MatrixCandidates(Scratch s, int d, int G, double lowest)
+        {
+            int count = 0, row = d * G;
+            for (int g = 0; g < G; g++)
+            {
+                double value = s.Ious[row + g];
+                if (value < lowest) continue;
+                s.CandG[count] = g;
+                s.CandV[count] = value;
+                count++;
+            }
+            return count;
+        }
+
+        /// <summary>bbIou: intersection over union, or over the detection's area for a crowd GT; 0 when they do not overlap.</summary>
+        private static double Iou(Scratch s, int g, double dx, double dy, double dw, double dh)
+        {
+            double gx = s.GX[g], gy = s.GY[g], gw = s.GW[g], gh = s.GH[g];
+            double w = Math.Min(dw + dx, gw + gx) - Math.Max(dx, gx);
+            if (!(w > 0)) return 0;
+            double h = Math.Min(dh + dy, gh + gy) - Math.Max(dy, gy);
+            if (!(h > 0)) return 0;
+            double da = dw * dh;
+            double inter = w * h;
+            double u = s.GCrowd[g] ? da : da + gw * gh - inter;
+            return inter / u;
+        }
+
+        /// <summary>The GTs by x (stable) into ByX and SortedX; false when an x or width is not finite (then every GT is tried).</summary>
+        private static bool SortByX(Scratch s, int G, out double widest)
+        {
+            widest = double.NegativeInfinity;
+            for (int g = 0; g < G; g++)
+            {
+                if (!Numbers.IsFinite(s.GX[g]) || !Numbers.IsFinite(s.GW[g])) return false;
+                widest = Math.Max(widest, s.GW[g]);
+                s.ByX[g] = g;
+                s.SortedX[g] = s.GX[g];
+            }
+            Array.Sort(s.SortedX, s.ByX, 0, G);
+            return true;
+        }
+
+        /// <summary>
+        /// Candidates of detection d among the GTs by x. A GT overlaps d only if gx + gw &gt; dx and gx &lt; dx + dw (the same
+        /// floating-point sums bbIou forms), and gx + gw &lt;= gx + widest; so only gx with gx + widest &gt; dx and gx &lt; dx + dw
+        /// need trying. Every candidate of the full scan is among them; the result is put back in file order.
+        /// </summary>
+        private static int SweepCandidates(Scratch s, int d, int G, double lowest, double widest)
+        {
+            double dx = s.DX[d], dy = s.DY[d], dw = s.DW[d], dh = s.DH[d];
+            double right = dw + dx;
+            // first position whose gx + widest > dx (monotone in gx)
+            int lo = 0, hi = G;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >> 1;
+                if (s.SortedX[mid] + widest > dx) hi = mid; else lo = mid + 1;
+            }
+            int count = 0;
+            for (int p = lo; p < G && s.SortedX[p] < right; p++)
+            {
+                int g = s.ByX[p];
+                double value = Iou(s, g, dx, dy, dw, dh);
+                if (!(value < lowest))
+                {
+                    s.CandG[count] = g;
+                    s.CandV[count] = value;
+                    count++;
+                }
+            }
+            if (count > 1) Array.Sort(s.CandG, s.CandV, 0, count);   // file order (GT indices are distinct)
+            return count;
+        }
+
+        /// <summary>evaluateImg's matching of detection d against its candidates, for every area range and threshold.</summary>
+        private static void Match(EvaluationRun run, Scratch s, int slot, int d, int G, int count)
+        {
+            int T = run.T, A = run.A;
+            for (int a = 0; a < A; a++)
+            {
+                // The candidates in the GT order of this area range: not ignored first, then ignored, each in file order.
+                int ig0 = a * G, n = 0;
+                for (int c = 0; c < count; c++) if (!s.Ig[ig0 + s.CandG[c]]) s.Ordered[n++] = c;
+                for (int c = 0; c < count; c++) if (s.Ig[ig0 + s.CandG[c]]) s.Ordered[n++] = c;
+                int at = (slot + d) * A + a;
+                for (int t = 0; t < T; t++)
+                {
+                    double iou = Math.Min(run.IouThrs[t], 1 - 1e-10);
+                    int gtm0 = (a * T + t) * G;
+                    int m = -1;
+                    bool mIgnored = false;
+                    for (int o = 0; o < count; o++)
+                    {
+                        int c = s.Ordered[o], g = s.CandG[c];
+                        // A GT takes one detection per threshold; a crowd region can absorb any number.
+                        if (s.Gtm[gtm0 + g] && !s.GCrowd[g]) continue;
+                        bool ignored = s.Ig[ig0 + g];
+                        // Ignored GTs come last: once a counted GT has matched, none of them may replace it.
+                        if (m > -1 && !mIgnored && ignored) break;
+                        // Keep the GT with the highest IoU reaching the threshold (a tie goes to the later one).
+                        double v = s.CandV[c];
+                        if (v < iou) continue;
+                        iou = v;
+                        m = g;
+                        mIgnored = ignored;
+                    }
+                    if (m == -1) continue;
+                    ushort bit = (ushort)(1 << t);
+                    if (mIgnored) run.SlotIgnored[at] |= bit;
+                    if (s.GId[m] != 0) run.SlotMatched[at] |= bit;   // dtm = gt id; 0 reads as unmatched
+                    s.Gtm[gtm0 + m] = true;
                 }
             }
         }

@@ -15,7 +15,7 @@ namespace BoxFusion.Fusion
             double skip = context.Options.SkipBoxThreshold;
             bool clip = !double.IsNaN(width) && !double.IsNaN(height);
             var boxes = scratch.Boxes;
-            int count = 0;
+            int count = 0, masked = 0;
             for (int i = 0; i < entries.Count; i++)
             {
                 var entry = entries[i];
@@ -25,7 +25,7 @@ namespace BoxFusion.Fusion
                 double score = d.Score;
                 if (double.IsNaN(score) || (skipLowScores && score < skip)) continue;
                 double x1 = d.X, y1 = d.Y, x2 = d.X + d.Width, y2 = d.Y + d.Height;
-                if (!IsFinite(x1) || !IsFinite(y1) || !IsFinite(x2) || !IsFinite(y2)) continue;
+                if (!Numbers.IsFinite(x1) || !Numbers.IsFinite(y1) || !Numbers.IsFinite(x2) || !Numbers.IsFinite(y2)) continue;
                 if (x2 < x1) { double t = x1; x1 = x2; x2 = t; }
                 if (y2 < y1) { double t = y1; y1 = y2; y2 = t; }
                 if (clip)
@@ -36,18 +36,17 @@ namespace BoxFusion.Fusion
                 if ((x2 - x1) * (y2 - y1) == 0) continue;
                 ref var b = ref boxes[count];
                 b.X1 = x1; b.Y1 = y1; b.X2 = x2; b.Y2 = y2;
-                b.Score = score;
                 b.Weight = weight;
                 b.WeightedScore = score * weight;
                 b.Category = d.CategoryId;
                 b.Model = entry.Model;
                 b.Order = i;
                 count++;
+                if (scratch.Masks != null && scratch.Masks[i] != null) masked++;
             }
             scratch.BoxCount = count;
+            scratch.MaskedCount = masked;
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
         private static double Clamp(double v, double max) => v < 0 ? 0 : (v > max ? max : v);
     }

@@ -20,9 +20,11 @@ namespace BoxFusion.Fusion
             Model = model;
         }
 
+#pragma warning disable CA1051 // read-only fields of a small struct read in fusion's inner loops: no property call to inline
         public readonly double X, Y, Width, Height, Score;
         public readonly int CategoryId;
         public readonly int Model;
+#pragma warning restore CA1051
         public double Right => X + Width;
         public double Bottom => Y + Height;
     }
@@ -31,7 +33,7 @@ namespace BoxFusion.Fusion
     /// Collects detections by image and by model, both in order of first appearance, as fusion needs them.
     /// Copies the values it needs: the caller's detections are never changed nor kept.
     /// </summary>
-    public sealed class DetectionEnsemble
+    public sealed partial class DetectionEnsemble
     {
         private readonly Dictionary<object, int> imageIndex = new Dictionary<object, int>();
         private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(ModelNames.Comparer); // 'Det' and 'det' are one model
@@ -53,16 +55,26 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
-            Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty));
+            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);   // before its model is registered
+            Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty), detection.Mask);
         }
 
         /// <summary>Adds one box of a model already registered with <see cref="ModelOf"/>; the image id must be normalised (long or string).</summary>
-        public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model)
+        /// <exception cref="ArgumentException">The box or score breaks <see cref="DetectionRules"/>.</exception>
+        public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
         {
+            Check(score, x, y, width, height);
             var image = ImageOf(imageId);
             if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
             image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
             DetectionCount++;
+            if (mask != null || imageMasks != null) AddMask(mask);
+        }
+
+        private static void Check(double score, double x, double y, double width, double height)
+        {
+            if (!DetectionRules.IsValid(score, x, y, width, height))
+                throw new ArgumentException("The detection cannot be fused: " + DetectionRules.Problem(score, x, y, width, height, out _) + ".");
         }
 
         /// <summary>Model index of a name, registering it on first sight; cheap for runs of one model.</summary>
@@ -92,20 +104,20 @@ namespace BoxFusion.Fusion
             }
             lastImageId = id;
             lastImage = images[index];
+            lastImageIndex = index;
             return lastImage;
         }
-
-        public int IndexOfModel(string name) => modelIndex.TryGetValue(name, out int i) ? i : -1;
 
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)
         {
             var list = images[index];
-            if (modelsOutOfOrder) SortStableByModel(list);
+            if (modelsOutOfOrder) SortStableByModel(list, MasksOf(index));
             return list;
         }
 
-        private static void SortStableByModel(List<EnsembleEntry> list)
+        /// <param name="masks">The image's masks, kept parallel to its entries; null when it has none.</param>
+        private static void SortStableByModel(List<EnsembleEntry> list, List<Mask> masks)
         {
             for (int i = 1; i < list.Count; i++)
             {
@@ -116,6 +128,11 @@ namespace BoxFusion.Fusion
                 Array.Sort(keys, items);
                 list.Clear();
                 list.AddRange(items);
+                if (masks != null)
+                {
+                    var before = masks.ToArray();
+                    for (int j = 0; j < keys.Length; j++) masks[j] = before[(int)(keys[j] & 0xFFFFFFFF)];
+                }
                 return;
             }
         }

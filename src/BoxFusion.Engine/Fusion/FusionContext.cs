@@ -31,10 +31,11 @@ namespace BoxFusion.Fusion
             for (int i = 0; i < k; i++)
             {
                 double w = RawWeights[i];
-                if (double.IsNaN(w) || double.IsInfinity(w) || w < 0)
+                // The bound keeps fusion's sums (score x weight x coordinate over a cluster) finite; see DetectionRules.
+                if (!(w >= 0 && w <= MaxWeight))
                 {
                     throw new ArgumentException(string.Format(CultureInfo.InvariantCulture,
-                        "The weight of model '{0}' is {1}; weights must be finite and 0 or more.", Models[i], w), nameof(weights));
+                        "The weight of model '{0}' is {1}; weights must be finite numbers from 0 to 1e9 (only their ratios matter).", Models[i], w), nameof(weights));
                 }
             }
             WeightSum = RawWeights.Sum();
@@ -58,6 +59,9 @@ namespace BoxFusion.Fusion
             ActiveModelCount = RawWeights.Count(w => w > 0);
             MethodName = options.Method.ToString();
         }
+
+        /// <summary>The largest weight a model may have: 1e9.</summary>
+        public const double MaxWeight = 1e9;
 
         public FusionOptions Options { get; }
         public string[] Models { get; }

@@ -14,6 +14,7 @@ namespace BoxFusion.Fusion
 
         /// <param name="widths">Image widths by image index (NaN: unknown, no clipping); null when no sizes are known.</param>
         /// <param name="progress">Incremented once per fused image; read it from another thread to report progress.</param>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The optional progress counter follows the token, which nearly every caller gives and most give alone.")]
         public static Detection[][] FuseAll(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
@@ -27,6 +28,7 @@ namespace BoxFusion.Fusion
         /// Fuses image by image, in order, while the next batch is being fused on other threads: each
         /// image's result can be used (and dropped) as soon as it is yielded. Output equals <see cref="FuseAll"/>.
         /// </summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The optional progress counter follows the token, which nearly every caller gives and most give alone.")]
         public static IEnumerable<Detection[]> FuseInOrder(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
@@ -47,6 +49,7 @@ namespace BoxFusion.Fusion
             }
         }
 
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "Same order as FuseAll and FuseInOrder, which it serves.")]
         private static void FuseRange(DetectionEnsemble ensemble, FusionContext context, double[] widths, double[] heights,
             int from, int count, Detection[][] into, CancellationToken cancel, StrongBox<int> progress, int threads)
         {
@@ -56,17 +59,10 @@ namespace BoxFusion.Fusion
                 int i = from + k;
                 double w = widths != null ? widths[i] : double.NaN;
                 double h = heights != null ? heights[i] : double.NaN;
-                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), w, h, context, scratch);
+                into[k] = ImageFuser.Fuse(ensemble.ImageIds[i], ensemble.GetImage(i), ensemble.GetMasks(i), w, h, context, scratch);
                 if (progress != null) Interlocked.Increment(ref progress.Value);
                 return scratch;
             }, _ => { });
-        }
-
-        /// <summary>Fuses a single image's boxes (already in model order) without any threads.</summary>
-        public static Detection[] FuseImage(object imageId, IReadOnlyList<EnsembleEntry> entries,
-            FusionContext context, double width = double.NaN, double height = double.NaN)
-        {
-            return ImageFuser.Fuse(imageId, entries, width, height, context, new FusionScratch());
         }
     }
 }

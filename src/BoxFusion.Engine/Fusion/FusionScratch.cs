@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace BoxFusion.Fusion
 {
@@ -30,6 +31,14 @@ namespace BoxFusion.Fusion
         public int MemberTotal;
         public int[] ModelStamp = new int[8];
         public int Stamp;
+        /// <summary>Prepared boxes of the current image that carry a mask (0: the image is fused as boxes only).</summary>
+        public int MaskedCount;
+        public MaskVoteScratch MaskVote;
+        /// <summary>ClusterBy Mask with masks on this image: overlaps are mask IoUs (see MaskClustering).</summary>
+        public bool MaskClusters;
+        /// <summary>The image's masks by input position (null: none) and, with MaskClusters, each mask's box.</summary>
+        public IReadOnlyList<Mask> Masks;
+        public MaskBox[] MaskBoxes = Array.Empty<MaskBox>();
 
         public void Reset(int boxCapacity, int modelCount)
         {

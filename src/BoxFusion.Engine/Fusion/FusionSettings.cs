@@ -10,6 +10,9 @@ namespace BoxFusion.Fusion
 
     public enum SoftNmsFunction { Linear, Gaussian }
 
+    /// <summary>What decides whether two detections overlap enough to cluster (or suppress): their boxes' IoU, or their masks'.</summary>
+    public enum ClusterBy { Box, Mask }
+
     /// <summary>Every knob of a fusion run. Defaults are ensemble-boxes' defaults.</summary>
     public sealed class FusionOptions
     {
@@ -26,6 +29,10 @@ namespace BoxFusion.Fusion
         public int MaxDetectionsPerImage { get; set; }
         /// <summary>Keep only fused boxes that at least this many distinct models contributed to.</summary>
         public int MinVotes { get; set; } = 1;
+        /// <summary>WBF and NMW masks: a pixel is in the fused mask when the weights of the members covering it reach this share of all members' weights.</summary>
+        public double MaskThreshold { get; set; } = 0.5;
+        /// <summary>Mask: detections that both carry masks are compared by mask IoU (others still by box IoU).</summary>
+        public ClusterBy ClusterBy { get; set; } = ClusterBy.Box;
         /// <summary>Threads for fusing images in parallel; 0 or less means all cores.</summary>
         public int MaxDegreeOfParallelism { get; set; }
 
@@ -40,6 +47,7 @@ namespace BoxFusion.Fusion
             Require(ScoreThreshold >= 0 && ScoreThreshold <= 1, "ScoreThreshold", ScoreThreshold, "between 0 and 1");
             Require(MaxDetectionsPerImage >= 0, "MaxDetectionsPerImage", MaxDetectionsPerImage, "0 (all) or more");
             Require(MinVotes >= 1, "MinVotes", MinVotes, "1 or more");
+            Require(MaskThreshold > 0 && MaskThreshold <= 1, "MaskThreshold", MaskThreshold, "above 0 and at most 1");
         }
 
         private static void Require(bool ok, string name, double value, string what)

@@ -7,14 +7,17 @@ namespace BoxFusion.Fusion
     internal static class ImageFuser
     {
 
-        public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, double width, double height,
+        /// <param name="masks">The entries' masks by position, or null when the image has none.</param>
+        public static Detection[] Fuse(object imageId, IReadOnlyList<EnsembleEntry> entries, IReadOnlyList<Mask> masks, double width, double height,
             FusionContext context, FusionScratch s)
         {
             var o = context.Options;
             s.Reset(entries.Count, context.ModelCount);
+            s.Masks = masks;
             BoxPreparation.Prepare(entries, context, width, height, s);
             if (s.BoxCount == 0) return Array.Empty<Detection>();
 
+            MaskClustering.Prepare(s, context);
             bool agnostic = o.ClassAgnostic;
             BoxSorter.Sort(s, byCategory: !agnostic, byScore: o.Method != FusionMethod.SoftNMS);
 
@@ -32,7 +35,9 @@ namespace BoxFusion.Fusion
                 }
                 start = end;
             }
-            return Describe(imageId, context, s);
+            var result = Describe(imageId, context, s);
+            s.Masks = null; // the scratch outlives the image
+            return result;
         }
 
         private static Detection[] Describe(object imageId, FusionContext context, FusionScratch s)
@@ -62,6 +67,7 @@ namespace BoxFusion.Fusion
                     SourceModels = sources,
                 };
                 detection.SetImageIdUnchecked(imageId);
+                if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
                 {

@@ -20,7 +20,7 @@ namespace BoxFusion.Fusion
                 for (int j = i + 1; j < end; j++)
                 {
                     if (removed[j] != 0) continue;
-                    if (PreparedBox.Iou(boxes[j], keep.X1, keep.Y1, keep.X2, keep.Y2) > threshold)
+                    if (Overlap(s, boxes[j], keep) > threshold)
                     {
                         removed[j] = 1;
                         s.AddMember(j);
@@ -58,7 +58,7 @@ namespace BoxFusion.Fusion
                 ref var top = ref boxes[i];
                 for (int j = i + 1; j < end; j++)
                 {
-                    double ovr = PreparedBox.Iou(boxes[j], top.X1, top.Y1, top.X2, top.Y2);
+                    double ovr = Overlap(s, boxes[j], top);
                     double weight = linear ? (ovr > nt ? 1 - ovr : 1) : Math.Exp(-(ovr * ovr) / sigma);
                     scores[j] *= weight;
                 }
@@ -71,7 +71,7 @@ namespace BoxFusion.Fusion
                 ref var top = ref boxes[i];
                 for (int j = i + 1; j < end; j++)
                 {
-                    if (PreparedBox.Iou(boxes[j], top.X1, top.Y1, top.X2, top.Y2) > nt)
+                    if (Overlap(s, boxes[j], top) > nt)
                     {
                         s.AddMember(j);
                         s.Fused[k].MemberCount++;
@@ -79,6 +79,9 @@ namespace BoxFusion.Fusion
                 }
             }
         }
+
+        private static double Overlap(FusionScratch s, in PreparedBox b, in PreparedBox kept) =>
+            s.MaskClusters ? MaskClustering.Overlap(s, b, kept, kept.X1, kept.Y1, kept.X2, kept.Y2) : PreparedBox.Iou(b, kept.X1, kept.Y1, kept.X2, kept.Y2);
 
         /// <summary>A kept box becomes a fused box of its own, first of its members.</summary>
         private static int Found(FusionScratch s, int i, double score)

@@ -20,7 +20,7 @@ namespace BoxFusion.Fusion
                 for (int c = firstCluster; c < s.FusedCount; c++)
                 {
                     ref var main = ref boxes[s.Fused[c].FirstMember];
-                    double iou = PreparedBox.Iou(b, main.X1, main.Y1, main.X2, main.Y2);
+                    double iou = s.MaskClusters ? MaskClustering.Overlap(s, b, main, main.X1, main.Y1, main.X2, main.Y2) : PreparedBox.Iou(b, main.X1, main.Y1, main.X2, main.Y2);
                     if (iou > bestIou) { bestIou = iou; best = c; }
                 }
                 s.NextMember[j] = -1;

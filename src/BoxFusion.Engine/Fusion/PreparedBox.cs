@@ -4,8 +4,6 @@ namespace BoxFusion.Fusion
     internal struct PreparedBox
     {
         public double X1, Y1, X2, Y2;
-        /// <summary>Score as given by the model.</summary>
-        public double Score;
         /// <summary>Score times the model's weight: what fusion sorts and averages by.</summary>
         public double WeightedScore;
         public double Weight;
@@ -13,8 +11,6 @@ namespace BoxFusion.Fusion
         public int Model;
         /// <summary>Position in the image's input (model order, then position in the model's list): breaks ties.</summary>
         public int Order;
-
-        public double Area => (X2 - X1) * (Y2 - Y1);
 
         public static double Iou(in PreparedBox a, double bx1, double by1, double bx2, double by2)
         {

@@ -25,7 +25,7 @@ namespace BoxFusion.Fusion
                 for (int c = firstCluster; c < s.FusedCount; c++)
                 {
                     ref var f = ref fused[c];
-                    double iou = PreparedBox.Iou(b, f.X1, f.Y1, f.X2, f.Y2);
+                    double iou = s.MaskClusters ? MaskClustering.Overlap(s, b, boxes[f.FirstMember], f.X1, f.Y1, f.X2, f.Y2) : PreparedBox.Iou(b, f.X1, f.Y1, f.X2, f.Y2);
                     if (iou > bestIou) { bestIou = iou; best = c; }
                 }
                 s.NextMember[j] = -1;

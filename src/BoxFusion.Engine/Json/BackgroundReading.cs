@@ -59,18 +59,18 @@ namespace BoxFusion.Json
                     {
                         queue.CompleteAdding();
                     }
-                });
+                }, CancellationToken.None);   // always start: the worker must complete the queue even when cancelled at once
                 try
                 {
                     foreach (var batch in queue.GetConsumingEnumerable(cancel)) yield return batch;
-                    worker.Wait();
+                    worker.Wait(CancellationToken.None);   // the queue is complete, so the worker is ending
                     failure?.Throw();
                 }
                 finally
                 {
                     // The caller stopped early (or failed): stop the worker before the reader is disposed.
                     stop.Cancel();
-                    try { worker.Wait(); } catch (AggregateException) { }
+                    try { worker.Wait(CancellationToken.None); } catch (AggregateException) { }
                 }
             }
         }

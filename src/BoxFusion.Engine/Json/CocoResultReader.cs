@@ -182,31 +182,14 @@ namespace BoxFusion.Json
         private void Fill()
         {
             if (eof) return;
-            int unread = end - start;
-            if (start == 0 && end == buffer.Length)
+            if (start == 0 && end == buffer.Length && buffer.Length >= maxBufferSize)
             {
-                if (buffer.Length >= maxBufferSize)
-                {
-                    throw new ResultFileException(ResultFileProblem.RecordTooLarge, Path, bufferOffset + start, begun ? recordIndex : -1, string.Format(
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        "one {0} is larger than {1}; a results record is a few hundred bytes (is this a results file?).",
-                        begun ? "record" : "value", maxBufferSize >= 1 << 20 ? (maxBufferSize >> 20) + " MB" : maxBufferSize + " bytes"));
-                }
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maxBufferSize));
+                throw new ResultFileException(ResultFileProblem.RecordTooLarge, Path, bufferOffset + start, begun ? recordIndex : -1, string.Format(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    "one {0} is larger than {1}; a results record is a few hundred bytes (is this a results file?).",
+                    begun ? "record" : "value", maxBufferSize >= 1 << 20 ? (maxBufferSize >> 20) + " MB" : maxBufferSize + " bytes"));
             }
-            else if (start > 0)
-            {
-                Buffer.BlockCopy(buffer, start, buffer, 0, unread);
-                bufferOffset += start;
-                start = 0;
-                end = unread;
-            }
-            while (end < buffer.Length)
-            {
-                int n = stream.Read(buffer, end, buffer.Length - end);
-                if (n == 0) { eof = true; break; }
-                end += n;
-            }
+            eof = !StreamBuffer.Refill(stream, ref buffer, ref start, ref end, ref bufferOffset, maxBufferSize);
         }
 
         public void Dispose()

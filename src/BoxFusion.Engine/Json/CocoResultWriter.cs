@@ -8,11 +8,12 @@ using System.Threading.Tasks;
 namespace BoxFusion.Json
 {
     /// <summary>
-    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}), one record
+    /// Writes detections as a COCO results list ({image_id, category_id, bbox: [x, y, w, h], score}, and a
+    /// segmentation for detections with a mask), one record
     /// per line, numbers in shortest round-trip form, image ids keeping their JSON type. Records are formatted
     /// in batches on worker threads and written in the order given, so the output is the same whatever the cores.
     /// </summary>
-    public sealed class CocoResultWriter : IDisposable
+    public sealed partial class CocoResultWriter : IDisposable
     {
         private const int BatchSize = 4096;
         private readonly Stream stream;
@@ -50,7 +51,7 @@ namespace BoxFusion.Json
         public void Write(Detection d)
         {
             if (d.ImageId == null) throw new ArgumentException("A detection without an image id cannot be written.");
-            if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
+            if (!Numbers.IsFinite(d.Score) || !Numbers.IsFinite(d.X) || !Numbers.IsFinite(d.Y) || !Numbers.IsFinite(d.Width) || !Numbers.IsFinite(d.Height))
                 throw new ArgumentException("A detection with a non-finite score or box cannot be written: " + d);
             batch[batchCount++] = d;
             if (batchCount == BatchSize) Submit();
@@ -133,6 +134,7 @@ namespace BoxFusion.Json
             p = Number(b, p, Round(d.Height, decimals));
             p = Ascii(b, p, "],\"score\":");
             p = Number(b, p, Round(d.Score, decimals));
+            if (d.Mask != null) p = FormatMask(d.Mask, ref b, p);
             b[p++] = (byte)'}';
             return p;
         }
@@ -182,8 +184,6 @@ namespace BoxFusion.Json
             Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
             return p + n;
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
 
         public void Dispose()
         {

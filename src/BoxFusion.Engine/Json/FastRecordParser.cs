@@ -6,10 +6,11 @@ namespace BoxFusion.Json
     /// <summary>
     /// The fast path of the results reader: parses the common shape of a record,
     /// <c>{"image_id": …, "category_id": …, "bbox": [x, y, w, h], "score": …}</c> (any key order and whitespace),
+    /// with or without a compressed-RLE <c>"segmentation"</c>,
     /// straight from UTF-8 bytes. Anything else (escapes, other keys, non-ASCII, odd numbers, bad values,
     /// malformed JSON) is left to the Utf8JsonReader path, which reports it exactly.
     /// </summary>
-    internal static class FastRecordParser
+    internal static partial class FastRecordParser
     {
         public enum Result { Parsed, NeedMore, Fallback }
 
@@ -41,6 +42,7 @@ namespace BoxFusion.Json
             long category = 0;
             double score = 0, x = 0, y = 0, w = 0, h = 0;
             int seen = 0;
+            Mask mask = null;
             while (true)
             {
                 p = SkipSpace(b, p, end);
@@ -99,8 +101,12 @@ namespace BoxFusion.Json
                             p++;
                         }
                         break;
-                    default:
+                    case 3:
                         r = Number(b, ref p, end, out score);
+                        if (r != Result.Parsed) return r;
+                        break;
+                    default:
+                        r = CompressedMask(b, ref p, end, ids.Segmentation, out mask);
                         if (r != Result.Parsed) return r;
                         break;
                 }
@@ -111,8 +117,10 @@ namespace BoxFusion.Json
                 return Result.Fallback;
             }
             // Records with anything to report (missing fields, odd values) take the slow path, which explains them.
-            if (seen != 0xF || w < 0 || h < 0 || !(score >= 0 && score <= 1)) return Result.Fallback;
+            const int Required = 0b1011, BoxOrMask = 0b10100;
+            if ((seen & Required) != Required || (seen & BoxOrMask) == 0 || score > 1 || !DetectionRules.IsValid(score, x, y, w, h)) return Result.Fallback;
             detection = ids.Create(imageId, (int)category, score, x, y, w, h);
+            if (mask != null) MaskRecords.Attach(detection, mask, hasBox: (seen & 0b100) != 0);
             next = p;
             return Result.Parsed;
         }
@@ -136,6 +144,7 @@ namespace BoxFusion.Json
                 case 11: return Is(b, s, "category_id") ? 1 : -1;
                 case 4: return Is(b, s, "bbox") ? 2 : -1;
                 case 5: return Is(b, s, "score") ? 3 : -1;
+                case 12: return Is(b, s, "segmentation") ? 4 : -1;
                 default: return -1;
             }
         }
@@ -216,7 +225,7 @@ namespace BoxFusion.Json
             while (q < end && !Delimits(b[q])) q++;
             if (q >= end) return Result.NeedMore;
             if (!Utf8Parser.TryParse(new ReadOnlySpan<byte>(b, p, q - p), out value, out int used) || used != q - p
-                || double.IsInfinity(value) || double.IsNaN(value)) return Result.Fallback;
+                || !Numbers.IsFinite(value)) return Result.Fallback;
             p = q;
             return Result.Parsed;
         }

@@ -13,7 +13,7 @@ namespace BoxFusion.Json
     {
         public enum Outcome { Good, Skipped, NeedMore }
 
-        private static readonly string[] FieldNames = { "image_id", "category_id", "bbox", "score" };
+        private static readonly string[] FieldNames = { "image_id", "category_id", "bbox", "score", "segmentation" };
 
         private readonly string model;
         private readonly Dictionary<long, object> numericIds = new Dictionary<long, object>();
@@ -24,6 +24,9 @@ namespace BoxFusion.Json
         private string lastString;
 
         public RecordParser(string model) { this.model = model; }
+
+        /// <summary>Reused for every record's segmentation (the fast path decodes with its scratch too).</summary>
+        internal SegmentationBuilder Segmentation { get; } = new SegmentationBuilder();
 
         public long ScoresAboveOne { get; private set; }
         public long FirstScoreAboveOne { get; private set; } = -1;
@@ -37,6 +40,7 @@ namespace BoxFusion.Json
             double score = double.NaN, x = 0, y = 0, w = 0, h = 0;
             bool hasCategory = false, hasScore = false, hasBox = false;
             int seen = 0; // one bit per field, for keys given twice
+            Mask mask = null;
             RecordProblem? problem = null;
             string detail = null;
 
@@ -48,7 +52,8 @@ namespace BoxFusion.Json
                 int field = reader.ValueTextEquals("image_id"u8) ? 0
                     : reader.ValueTextEquals("category_id"u8) ? 1
                     : reader.ValueTextEquals("bbox"u8) ? 2
-                    : reader.ValueTextEquals("score"u8) ? 3 : -1;
+                    : reader.ValueTextEquals("score"u8) ? 3
+                    : reader.ValueTextEquals("segmentation"u8) ? 4 : -1;
                 if (field >= 0)
                 {
                     // Python's json would keep the last value silently; which one the writer meant is unknown.
@@ -57,7 +62,7 @@ namespace BoxFusion.Json
                 }
                 if (!reader.Read()) return Outcome.NeedMore;
                 var type = reader.TokenType;
-                if (field != 2 && (type == JsonTokenType.StartArray || type == JsonTokenType.StartObject))
+                if (field != 2 && field != 4 && (type == JsonTokenType.StartArray || type == JsonTokenType.StartObject))
                 {
                     if (!reader.TrySkip()) return Outcome.NeedMore;
                     if (field >= 0) Fail(ref problem, ref detail, RecordProblem.WrongType, "'" + FieldNames[field] + "' is " + TypeName(type));
@@ -91,10 +96,14 @@ namespace BoxFusion.Json
                         if (boxProblem != null) Fail(ref problem, ref detail, boxKind, boxProblem);
                         else { x = box[0]; y = box[1]; w = box[2]; h = box[3]; hasBox = true; }
                         break;
+                    case 4:
+                        if (!SegmentationReader.Read(ref reader, Segmentation, out mask, out string maskProblem, out RecordProblem maskKind)) return Outcome.NeedMore;
+                        if (maskProblem != null) Fail(ref problem, ref detail, maskKind, maskProblem);
+                        break;
                     case 3:
                         if (type == JsonTokenType.Number)
                         {
-                            if (reader.TryGetDouble(out double s) && !double.IsInfinity(s) && !double.IsNaN(s)) { score = s; hasScore = true; }
+                            if (reader.TryGetDouble(out double s) && Numbers.IsFinite(s)) { score = s; hasScore = true; }
                             else Fail(ref problem, ref detail, RecordProblem.NonFiniteNumber, "'score' " + Raw(ref reader) + " is too large for a double");
                         }
                         else Fail(ref problem, ref detail, RecordProblem.WrongType, "'score' must be a number; got " + ValueText(ref reader, type));
@@ -104,10 +113,9 @@ namespace BoxFusion.Json
 
             if (problem == null)
             {
-                string missing = imageId == null ? "image_id" : !hasCategory ? "category_id" : !hasBox ? "bbox" : !hasScore ? "score" : null;
+                string missing = imageId == null ? "image_id" : !hasCategory ? "category_id" : !hasBox && mask == null ? "bbox" : !hasScore ? "score" : null;
                 if (missing != null) Fail(ref problem, ref detail, RecordProblem.MissingField, "no '" + missing + "'");
-                else if (w < 0 || h < 0) Fail(ref problem, ref detail, RecordProblem.NegativeSize, string.Format(CultureInfo.InvariantCulture, "negative box size (width {0}, height {1})", w, h));
-                else if (score < 0) Fail(ref problem, ref detail, RecordProblem.ScoreOutOfRange, string.Format(CultureInfo.InvariantCulture, "score {0} is negative", score));
+                else if (DetectionRules.Problem(score, x, y, w, h, out var kind) is string bad) Fail(ref problem, ref detail, kind, bad);
                 else if (score > 1)
                 {
                     // Kept: WBF with Avg and unequal weights or -AllowOverflow legitimately writes such scores.
@@ -121,6 +129,7 @@ namespace BoxFusion.Json
             }
             detection = new Detection { CategoryId = category, Score = score, X = x, Y = y, Width = w, Height = h, Model = model };
             detection.SetImageIdUnchecked(imageId);
+            if (mask != null) MaskRecords.Attach(detection, mask, hasBox);
             return Outcome.Good;
         }
 
@@ -148,7 +157,7 @@ namespace BoxFusion.Json
                 {
                     if (count < 4)
                     {
-                        if (!reader.TryGetDouble(out double v) || double.IsInfinity(v) || double.IsNaN(v))
+                        if (!reader.TryGetDouble(out double v) || !Numbers.IsFinite(v))
                         {
                             if (problem == null) { problem = "'bbox' value " + Raw(ref reader) + " is too large for a double"; kind = RecordProblem.NonFiniteNumber; }
                         }
@@ -178,7 +187,7 @@ namespace BoxFusion.Json
             return boxed;
         }
 
-        private object StringId(ref Utf8JsonReader reader)
+        private string StringId(ref Utf8JsonReader reader)
         {
             bool plain = !reader.ValueIsEscaped && !reader.HasValueSequence;
             if (plain && lastStringBytes != null && reader.ValueSpan.SequenceEqual(lastStringBytes)) return lastString;

@@ -8,7 +8,7 @@ namespace BoxFusion
     /// the image it belongs to and the model it came from. Fused detections also say how
     /// many boxes were merged into them and which models contributed.
     /// </summary>
-    public sealed class Detection
+    public sealed partial class Detection
     {
         private object imageId;
 

@@ -91,7 +91,11 @@ namespace BoxFusion.Optimization
             {
                 var images = groundTruth.Images.Where((img, i) => i % space.Folds == k).ToList();
                 var set = new HashSet<CocoImage>(images);
-                var annotations = groundTruth.Annotations.Where(a => groundTruth.TryGetImageById(a.ImageId, out var img) && set.Contains(img));
+                // Each fold's place of an annotation holds what pycocotools evaluates there (the last annotation of its id).
+                var annotations = groundTruth.Annotations
+                    .Select((a, i) => (Place: a, Stored: groundTruth.Annotations[groundTruth.StoredAnnotationIndex(i)]))
+                    .Where(p => groundTruth.TryGetImageById(p.Place.ImageId, out var img) && set.Contains(img))
+                    .Select(p => p.Stored);
                 result[k] = new CocoGroundTruth(images, annotations, groundTruth.Categories, groundTruth.Path);
             }
             return result;
@@ -210,8 +214,8 @@ namespace BoxFusion.Optimization
         {
             switch (method)
             {
-                case FusionMethod.WBF: return space.ConfidenceTypes.Length + space.SkipBoxThresholds.Length;
-                case FusionMethod.NMW: return space.SkipBoxThresholds.Length;
+                case FusionMethod.WBF: return space.ConfidenceTypes.Length + space.SkipBoxThresholds.Length + MaskTries;
+                case FusionMethod.NMW: return space.SkipBoxThresholds.Length + MaskTries;
                 case FusionMethod.SoftNMS: return space.Sigmas.Length + 1;
                 default: return 0;
             }
@@ -229,6 +233,11 @@ namespace BoxFusion.Optimization
             if (options.Method == FusionMethod.WBF || options.Method == FusionMethod.NMW)
             {
                 foreach (var skip in space.SkipBoxThresholds) Try(Change(options, o => o.SkipBoxThreshold = skip), weights);
+                if (SearchesMasks)
+                {
+                    options = Best.Options;
+                    foreach (var t in space.MaskThresholds) Try(Change(options, o => o.MaskThreshold = t), weights);
+                }
             }
             if (options.Method == FusionMethod.SoftNMS)
             {
@@ -236,6 +245,11 @@ namespace BoxFusion.Optimization
                 Try(Change(options, o => o.SoftNmsFunction = SoftNmsFunction.Linear), weights);
             }
         }
+
+        /// <summary>Mask thresholds matter only when masks are scored and there are masks to fuse.</summary>
+        private int MaskTries => SearchesMasks ? space.MaskThresholds.Length : 0;
+
+        private bool SearchesMasks => space.IouType == IouType.Segm && ensemble.MaskCount > 0;
 
         private static FusionOptions With(FusionOptions baseOptions, FusionMethod method, double iou) =>
             Change(baseOptions, o => { o.Method = method; o.IouThreshold = iou; });
@@ -276,7 +290,7 @@ namespace BoxFusion.Optimization
                 all.AddRange(image);
                 foreach (var d in image) if (d.Score > 1) aboveOne++;
             }
-            var evaluation = new EvaluationOptions();
+            var evaluation = new EvaluationOptions { IouType = space.IouType };
             var stats = CocoEvaluator.Evaluate(groundTruth, all, evaluation, cancel).Stats;
             var foldScores = new double[folds.Length];
             if (folds.Length > 0)
@@ -296,13 +310,14 @@ namespace BoxFusion.Optimization
         }
 
         private static string Signature(FusionOptions o, double[] weights) => string.Format(CultureInfo.InvariantCulture,
-            "{0}|{1:R}|{2:R}|{3}|{4}|{5}|{6:R}|{7}",
+            "{0}|{1:R}|{2:R}|{3}|{4}|{5}|{6:R}|{7}|{8:R}",
             o.Method, o.IouThreshold,
             o.Method == FusionMethod.WBF || o.Method == FusionMethod.NMW ? o.SkipBoxThreshold : 0,
             o.Method == FusionMethod.WBF ? o.ConfidenceType.ToString() : "",
             o.Method == FusionMethod.WBF && o.AllowOverflow,
             o.Method == FusionMethod.SoftNMS ? o.SoftNmsFunction.ToString() : "",
             o.Method == FusionMethod.SoftNMS ? o.Sigma : 0,
-            string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))));
+            string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))),
+            o.Method == FusionMethod.WBF || o.Method == FusionMethod.NMW ? o.MaskThreshold : 0);
     }
 }

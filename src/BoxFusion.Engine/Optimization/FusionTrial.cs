@@ -40,6 +40,8 @@ namespace BoxFusion.Optimization
         public double IouThreshold => Options.IouThreshold;
         public double SkipBoxThreshold => Options.SkipBoxThreshold;
         public string ConfidenceType => Options.ConfidenceType.ToString();
+        /// <summary>The mask vote threshold (WBF and NMW with masks).</summary>
+        public double MaskThreshold => Options.MaskThreshold;
         public ValueList<string> Models { get; }
         public ValueList<double> Weights { get; }
         /// <summary>The weights for the next trials of the search.</summary>
@@ -82,6 +84,7 @@ namespace BoxFusion.Optimization
                 if (Options.Method == FusionMethod.WBF || Options.Method == FusionMethod.NMW) p["SkipBoxThreshold"] = SkipBoxThreshold;
                 if (Options.Method == FusionMethod.WBF) p["ConfidenceType"] = ConfidenceType;
                 if (Options.Method == FusionMethod.WBF && Options.AllowOverflow) p["AllowOverflow"] = true;
+                if ((Options.Method == FusionMethod.WBF || Options.Method == FusionMethod.NMW) && MaskThreshold != 0.5) p["MaskThreshold"] = MaskThreshold;
                 if (Options.Method == FusionMethod.SoftNMS)
                 {
                     p["SoftNmsFunction"] = Options.SoftNmsFunction.ToString();

@@ -11,6 +11,7 @@ namespace BoxFusion.Optimization
     /// they were set ("Method=WBF; IouThreshold=0.55; Weight=(yolox=2; cascade=1)"), so a CSV cell or a message
     /// shows the settings instead of a type name.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1010", Justification = "A Hashtable so that PowerShell splats it (@settings); splatting takes no generic dictionary.")]
     public sealed class ParameterTable : Hashtable
     {
         private readonly List<object> order = new List<object>();

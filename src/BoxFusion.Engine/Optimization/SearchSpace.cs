@@ -16,6 +16,10 @@ namespace BoxFusion.Optimization
         public double[] WeightValues { get; set; } = { 0, 0.5, 1, 2, 3 };
         public bool SearchWeights { get; set; } = true;
         public CocoMetric Metric { get; set; } = CocoMetric.AP;
+        /// <summary>Bbox ranks by box mAP; Segm by mask mAP, and also tries <see cref="MaskThresholds"/> for WBF and NMW.</summary>
+        public Evaluation.IouType IouType { get; set; } = Evaluation.IouType.Bbox;
+        /// <summary>Mask vote thresholds tried (Segm, WBF and NMW, when the detections have masks).</summary>
+        public double[] MaskThresholds { get; set; } = { 0.3, 0.4, 0.5, 0.6, 0.7 };
         /// <summary>Disjoint image folds to score on (1 = the whole set).</summary>
         public int Folds { get; set; } = 1;
         public int MaxTrials { get; set; } = 200;

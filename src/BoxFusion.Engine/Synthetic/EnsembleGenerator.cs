@@ -64,7 +64,7 @@ namespace BoxFusion.Synthetic
             Shuffle = o.Shuffle, Dirty = o.Dirty, MaxDetectionsPerImage = o.MaxDetectionsPerImage,
             MeanObjectsPerImage = o.MeanObjectsPerImage, PadToMaximum = o.PadToMaximum,
             ModelNames = o.ModelNames == null ? null : (string[])o.ModelNames.Clone(),
-            MaxDegreeOfParallelism = o.MaxDegreeOfParallelism,
+            MaxDegreeOfParallelism = o.MaxDegreeOfParallelism, Masks = o.Masks,
         };
 
         private static void WriteGroundTruth(SyntheticWorld world, Stream stream)
@@ -98,6 +98,12 @@ namespace BoxFusion.Synthetic
                     buffer.Write(", \"category_id\": ");
                     buffer.WriteInteger(obj.Category);
                     WriteBox(buffer, obj.X, obj.Y, obj.W, obj.H);
+                    if (world.Options.Masks)
+                    {
+                        WriteGroundTruthMask(buffer, world.Images[i], obj);
+                        Flush(buffer, stream, false);
+                        continue;
+                    }
                     buffer.Write(", \"area\": ");
                     buffer.WriteFixed(((long)obj.W * obj.H + 50) / 100, 2);
                     buffer.Write(obj.Crowd ? ", \"iscrowd\": 1}" : ", \"iscrowd\": 0}");
@@ -115,6 +121,26 @@ namespace BoxFusion.Synthetic
             }
             buffer.Write("\n]}\n");
             Flush(buffer, stream, true);
+        }
+
+        /// <summary>A polygon (crowd regions: the box as uncompressed RLE), with the mask's area, then iscrowd.</summary>
+        private static void WriteGroundTruthMask(AsciiBuffer buffer, SyntheticImage image, GtObject obj)
+        {
+            Mask mask;
+            if (obj.Crowd)
+            {
+                mask = Mask.FromBox(obj.X / 100.0, obj.Y / 100.0, obj.W / 100.0, obj.H / 100.0, image.Height, image.Width);
+                SyntheticMasks.WriteCounts(buffer, mask);
+            }
+            else
+            {
+                var outline = SyntheticMasks.Outline(obj.X, obj.Y, obj.W, obj.H);
+                mask = PolygonRaster.Rasterize(SyntheticMasks.Pixels(outline), image.Height, image.Width);
+                SyntheticMasks.WritePolygon(buffer, outline);
+            }
+            buffer.Write(", \"area\": ");
+            buffer.WriteInteger(mask.Area);
+            buffer.Write(obj.Crowd ? ".0, \"iscrowd\": 1}" : ".0, \"iscrowd\": 0}");
         }
 
         private static void Flush(AsciiBuffer buffer, Stream stream, bool always)
@@ -222,6 +248,11 @@ namespace BoxFusion.Synthetic
                 WriteBox(buffer, det.X, det.Y, det.W, det.H);
                 buffer.Write(", \"score\": ");
                 buffer.WriteFixed(det.Score, 5);
+                if (world.Options.Masks)
+                {
+                    var img = world.Images[image];
+                    SyntheticMasks.WriteCompressed(buffer, SyntheticMasks.Rasterize(det.X, det.Y, det.W, det.H, img.Height, img.Width));
+                }
                 buffer.Write('}');
                 ends[d] = buffer.Length;
             }

@@ -59,6 +59,13 @@ namespace BoxFusion.Synthetic
         /// </summary>
         public string[] ModelNames { get; set; }
 
+        /// <summary>
+        /// Instance segmentation: the ground truth gets polygon segmentations (crowd regions as uncompressed RLE, areas
+        /// from the masks) and every detection a compressed-RLE mask beside its bbox, as mmdetection writes segm results.
+        /// Images are then at most 640x480.
+        /// </summary>
+        public bool Masks { get; set; }
+
         /// <summary>Threads used to generate images; 0 or less for the default. The output does not depend on it.</summary>
         public int MaxDegreeOfParallelism { get; set; }
 

@@ -52,6 +52,9 @@ namespace BoxFusion.Synthetic
             DirtStream = 5, OrderStream = 6, InterleaveStream = 7;
 
         // (width, height, weight): the common sizes of photo data sets, landscape and portrait.
+        /// <summary>The rows of <see cref="Sizes"/> no larger than 640x480 (images with masks).</summary>
+        private static readonly int[] SmallSizes = { 0, 1, 2, 8, 9, 10 };
+
         private static readonly int[,] Sizes =
         {
             { 640, 480, 22 }, { 640, 427, 14 }, { 500, 375, 10 }, { 800, 600, 8 }, { 1024, 768, 8 },
@@ -143,6 +146,8 @@ namespace BoxFusion.Synthetic
             double pick = rng.NextDouble() * 100;
             int s = 0;
             for (double acc = Sizes[0, 2]; acc <= pick && s < Sizes.GetLength(0) - 1; acc += Sizes[++s, 2]) { }
+            // With masks, larger sizes fold onto the small ones (same random stream, so box-only worlds do not change).
+            if (Options.Masks && Sizes[s, 0] * Sizes[s, 1] > SyntheticMasks.MaxPixels) s = SmallSizes[s % SmallSizes.Length];
             var image = new SyntheticImage { Width = Sizes[s, 0], Height = Sizes[s, 1] };
 
             // Busy and quiet images: the mean varies by a log-normal factor from image to image.

@@ -14,6 +14,7 @@ namespace BoxFusion.Yolo
     /// </summary>
     public sealed class YoloPredictionReader
     {
+        private static readonly char[] Separators = { ' ', '\t' };
         private readonly CocoGroundTruth imageInfo;
         private readonly IReadOnlyList<CocoCategory> categories;
 
@@ -43,7 +44,7 @@ namespace BoxFusion.Yolo
                 {
                     lineNumber++;
                     if (line.Trim().Length == 0) continue;
-                    var tokens = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+                    var tokens = line.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
                     if (tokens.Length != 6)
                     {
                         skipped.Add(RecordProblem.BadBox, lineNumber, tokens.Length == 5
@@ -54,7 +55,7 @@ namespace BoxFusion.Yolo
                     string bad = null;
                     for (int i = 0; i < 6 && bad == null; i++)
                     {
-                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || double.IsNaN(parts[i]) || double.IsInfinity(parts[i]))
+                        if (!double.TryParse(tokens[i], NumberStyles.Float, CultureInfo.InvariantCulture, out parts[i]) || !Numbers.IsFinite(parts[i]))
                             bad = "value '" + tokens[i] + "' is not a finite number";
                     }
                     if (bad == null && (parts[0] < 0 || parts[0] != Math.Floor(parts[0]))) bad = "class '" + tokens[0] + "' is not a class index";
@@ -69,8 +70,15 @@ namespace BoxFusion.Yolo
                         continue;
                     }
                     double w = parts[3] * image.Width, h = parts[4] * image.Height;
+                    double x = parts[1] * image.Width - w / 2, y = parts[2] * image.Height - h / 2;
+                    // In pixels, the box must pass the rules every detection does (a huge image size can push it past them).
+                    if (DetectionRules.Problem(parts[5], x, y, w, h, out var kind) is string outside)
+                    {
+                        skipped.Add(kind, lineNumber, outside);
+                        continue;
+                    }
                     int category = categories.Count > 0 ? categories[classIndex].Id : classIndex;
-                    yield return new Detection(image.Id, category, parts[5], parts[1] * image.Width - w / 2, parts[2] * image.Height - h / 2, w, h, model);
+                    yield return new Detection(image.Id, category, parts[5], x, y, w, h, model);
                 }
             }
         }

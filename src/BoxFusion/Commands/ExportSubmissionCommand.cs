@@ -27,6 +27,7 @@ namespace BoxFusion.Commands
         private CocoResultWriter writer;
         private long emptyBoxes, nonFinite;
         private object firstEmpty;
+        private readonly System.Collections.Generic.HashSet<string> reported = new System.Collections.Generic.HashSet<string>();
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [AllowNull]
@@ -68,27 +69,26 @@ namespace BoxFusion.Commands
         protected override void BeginProcessing()
         {
             if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
-            string given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
-            target = PathResolver.ResolveForWriting(this, given);
-            if (Directory.Exists(target))
-            {
-                ThrowTerminatingError(Errors.Create("PathIsAFolder", ErrorCategory.InvalidArgument, target, "'" + target + "' is a folder; give a file name such as submission.json."));
-            }
-            string folder = System.IO.Path.GetDirectoryName(target);
-            if (!Directory.Exists(folder))
-            {
-                ThrowTerminatingError(Errors.Create("FolderNotFound", ErrorCategory.ObjectNotFound, folder, "The folder '" + folder + "' does not exist."));
-            }
-            if (File.Exists(target) && !Force)
-            {
-                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
-                    "'" + target + "' already exists; use -Force to replace it."));
-            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            var resolved = PathResolver.ResolveForWriting(this, literal ? LiteralPath : Path, literal, Force);
+            target = resolved.Path;
             bool asZip = Zip || target.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
+            CheckEntryName(asZip);
             if (!ShouldProcess(target, asZip ? "Write submission zip" : "Write submission")) return;
+            int? permissions = null;
+            if (resolved.Exists)
+            {
+                permissions = FileFacts.PermissionsOf(SessionState, resolved.File);
+                long links = FileFacts.HardLinkCount(SessionState, resolved.File);
+                if (links > 1)
+                {
+                    WriteWarning(string.Format(CultureInfo.InvariantCulture,
+                        "'{0}' has {1} hard links: the new file replaces only this name; {2} the earlier content.", resolved.File, links, links == 2 ? "the other name keeps" : "the other " + (links - 1) + " names keep"));
+                }
+            }
             try
             {
-                file = new AtomicFile(target);
+                file = new AtomicFile(resolved.File, Force, permissions);
                 Stream output = file.Stream;
                 if (asZip)
                 {
@@ -98,9 +98,26 @@ namespace BoxFusion.Commands
                 writer = Decimals.HasValue ? new CocoResultWriter(output, Decimals.Value) : new CocoResultWriter(output);
                 writing = true;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (IsWriteFailure(e))
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowWriteFailed(e);
+            }
+        }
+
+        /// <summary>The entry is one file at the top of the zip; on a JSON target -EntryName has nothing to name.</summary>
+        private void CheckEntryName(bool asZip)
+        {
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(EntryName))) return;
+            if (!asZip)
+            {
+                WriteWarning("-EntryName applies only to a zip (a .zip path or -Zip); '" + target + "' is written as plain JSON.");
+                return;
+            }
+            string name = EntryName;
+            if (name.IndexOf('/') >= 0 || name.IndexOf('\\') >= 0 || name == "." || name == ".." || name.IndexOf(':') >= 0 || name.Trim().Length == 0)
+            {
+                ThrowTerminatingError(Errors.InvalidArgument("InvalidEntryName", nameof(EntryName), EntryName,
+                    "-EntryName '" + EntryName + "' is not a plain file name: the entry is one file at the top of the zip, such as submission.json (no folder, '..' or drive)."));
             }
         }
 
@@ -113,11 +130,15 @@ namespace BoxFusion.Commands
                 WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, d, "A detection without an image id cannot be written: " + d));
                 return;
             }
-            if (!IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height))
+            // The rules every input path applies (DetectionRules); a negative size is an empty box, counted below.
+            string problem = DetectionRules.Problem(d, out var kind);
+            if (problem != null && kind != RecordProblem.NegativeSize)
             {
-                if (nonFinite++ == 0)
+                nonFinite++;
+                string errorId = kind == RecordProblem.NonFiniteNumber ? "NonFiniteDetection" : "InvalidDetection";
+                if (reported.Add(errorId))
                 {
-                    WriteError(Errors.Create("NonFiniteDetection", ErrorCategory.InvalidData, d, "A detection with a non-finite score or box is not written: " + d));
+                    WriteError(Errors.Create(errorId, ErrorCategory.InvalidData, d, "A detection is not written (" + problem + "): " + d));
                 }
                 return;
             }
@@ -126,7 +147,14 @@ namespace BoxFusion.Commands
                 if (emptyBoxes++ == 0) firstEmpty = d;
                 return;
             }
-            writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+            try
+            {
+                writer.Write(imageInfo != null ? WithImageInfoId(d) : d);
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
+            }
         }
 
         private CocoGroundTruth imageInfo;
@@ -171,24 +199,45 @@ namespace BoxFusion.Commands
                 entry = null;
                 file.Commit();
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (TargetExistsException)
             {
-                ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+                ThrowTerminatingError(Errors.Create("FileExists", ErrorCategory.ResourceExists, target,
+                    "'" + target + "' appeared while the submission was being written; it was left as it is. Use -Force to replace it."));
+            }
+            catch (Exception e) when (IsWriteFailure(e))
+            {
+                ThrowWriteFailed(e);
             }
             if (emptyBoxes > 0)
             {
                 WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with zero or negative width or height{2} were not written (first: {1}).", emptyBoxes, firstEmpty,
                     Decimals.HasValue ? " (rounded to " + Decimals.Value.ToString(CultureInfo.InvariantCulture) + " decimals)" : ""));
             }
-            if (nonFinite > 1)
+            if (nonFinite > reported.Count)
             {
-                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite score or box were not written.", nonFinite));
+                WriteWarning(string.Format(CultureInfo.InvariantCulture, "{0} detections with a non-finite or out-of-range score or box were not written.", nonFinite));
             }
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Wrote {0} detections to '{1}'.", writer.Count, target));
             if (PassThru) WriteObject(new FileInfo(target));
         }
 
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+        /// <summary>
+        /// What a full disk, a removed folder or a file-size limit throws while writing: the runtime reports a size
+        /// limit (EFBIG) as ArgumentOutOfRangeException, and a formatting worker's failure comes wrapped.
+        /// </summary>
+        private static bool IsWriteFailure(Exception e)
+        {
+            e = Unwrap(e);
+            return e is IOException || e is UnauthorizedAccessException || e is ArgumentOutOfRangeException;
+        }
+
+        private static Exception Unwrap(Exception e) => e is AggregateException a && a.InnerExceptions.Count == 1 ? a.InnerException : e;
+
+        private void ThrowWriteFailed(Exception e)
+        {
+            e = Unwrap(e);
+            ThrowTerminatingError(Errors.Create("FileWriteFailed", ErrorCategory.WriteError, target, "Cannot write '" + target + "': " + e.Message, e));
+        }
 
         /// <summary>Called when the pipeline ends or is stopped: an uncommitted file is discarded.</summary>
         public void Dispose()

@@ -53,6 +53,12 @@ namespace BoxFusion.Commands
                     ThrowTerminatingError(Errors.InvalidArgument("YoloNeedsImageInfo", "ImageInfo", null,
                         "-Format Yolo needs -ImageInfo (a COCO annotations file): YOLO boxes are relative to image sizes, and files are named after images."));
                 }
+                if (Model != null && Model.Length > 1)
+                {
+                    // YOLO writes one txt per image, so the files of one call are one model: a second name would be dropped.
+                    ThrowTerminatingError(Errors.InvalidArgument("ModelCountMismatch", "Model", Model,
+                        "-Format Yolo reads all files of one call as one model, but " + Model.Length + " model names were given; give one -Model name, and import each model's folder with its own call."));
+                }
                 yolo = new YoloImport(this, ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: false));
             }
         }
@@ -69,7 +75,11 @@ namespace BoxFusion.Commands
                 return;
             }
             // All files of one call are one model's predictions, one file per image.
-            foreach (var file in files) yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
+            foreach (var file in files)
+            {
+                if (Stopping) throw new PipelineStoppedException(); // YOLO files without detections write nothing that would notice
+                yolo.Read(file, Model != null && Model.Length > 0 ? Model[0] : YoloImport.ModelNameOf(file), WriteObject);
+            }
         }
 
         protected override void EndProcessing()

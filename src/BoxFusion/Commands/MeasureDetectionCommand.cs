@@ -10,7 +10,7 @@ using BoxFusion.Evaluation;
 
 namespace BoxFusion.Commands
 {
-    /// <summary>Scores detections with COCO bbox mAP against a ground truth, exactly as pycocotools does; per model if asked.</summary>
+    /// <summary>Scores detections with COCO mAP (boxes or masks) against a ground truth, exactly as pycocotools does; per model if asked.</summary>
     [Cmdlet(VerbsDiagnostic.Measure, "Detection", DefaultParameterSetName = InputSet)]
     [Alias("Measure-Detections")]
     [OutputType(typeof(EvaluationResult), typeof(CategoryResult))]
@@ -19,10 +19,10 @@ namespace BoxFusion.Commands
         private const string AllName = "(all)";
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
         private string lastModel;
+        private CocoGroundTruth groundTruth;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to score against.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -37,10 +37,9 @@ namespace BoxFusion.Commands
         [Parameter]
         public SwitchParameter PerCategory { get; set; }
 
-        /// <summary>Only bbox is supported (detections carry boxes, not masks).</summary>
+        /// <summary>Bbox compares boxes; Segm compares instance masks (pycocotools' iouType 'segm').</summary>
         [Parameter]
-        [ValidateSet("bbox")]
-        public string IouType { get; set; } = "bbox";
+        public IouType IouType { get; set; } = IouType.Bbox;
 
         /// <summary>COCOeval's maxDets: AR is reported for the first three, AP for the last.</summary>
         [Parameter]
@@ -48,16 +47,23 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int[] MaxDetections { get; set; } = { 1, 10, 100 };
 
-        protected override void Accept(Detection d)
+        protected override void BeginProcessing()
         {
-            if (GroupBy == EvaluationGrouping.None) NoteModel(d.Model ?? "");
-            string key = GroupBy == EvaluationGrouping.Model ? d.Model ?? "" : AllName;
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            base.BeginProcessing();
+        }
+
+        protected override void Accept(Detection detection)
+        {
+            if (GroupBy == EvaluationGrouping.None) NoteModel(detection.Model ?? "");
+            string key = GroupBy == EvaluationGrouping.Model ? detection.Model ?? "" : AllName;
             if (!groups.TryGetValue(key, out var list))
             {
                 groups.Add(key, list = new List<Detection>());
                 groupOrder.Add(key);
             }
-            list.Add(d);
+            list.Add(detection);
         }
 
         /// <summary>The distinct models of the input, in order; a file's detections share one name object, so this is cheap.</summary>
@@ -76,34 +82,39 @@ namespace BoxFusion.Commands
                     "The input holds {0} models ({1}{2}), scored together as one set. To score each model on its own, add -GroupBy Model; to score an ensemble, fuse them first with Merge-Detection.",
                     modelsSeen.Count, string.Join(", ", modelsSeen.Take(5)), modelsSeen.Count > 5 ? ", ..." : ""));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            bool segm = IouType == IouType.Segm;
+            var gt = groundTruth;
+            if (gt.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
             if (groupOrder.Count == 0) groupOrder.Add(AllName); // pycocotools scores an empty result list too
-            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent };
+            // The curves behind the numbers go with every result, for Export-PrecisionRecallChart and for users' own plots.
+            var options = new EvaluationOptions { MaxDetections = MaxDetections, PerCategory = PerCategory.IsPresent, IouType = IouType, KeepPrecisionRecall = true };
+            string activity = segm ? "Measuring detections (COCO segm)" : "Measuring detections (COCO bbox)";
             for (int i = 0; i < groupOrder.Count; i++)
             {
                 string name = groupOrder[i];
                 var detections = groups.TryGetValue(name, out var list) ? list : new List<Detection>();
                 if (groupOrder.Count > 1 || detections.Count > 200000)
                 {
-                    WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)",
+                    WriteProgress(new ProgressRecord(3, activity,
                         string.Format(CultureInfo.InvariantCulture, "{0} ({1} of {2})", name, i + 1, groupOrder.Count))
                     { PercentComplete = 100 * i / groupOrder.Count });
                 }
                 var stats = Evaluate(gt, detections, options, name);
                 if (stats == null) continue;
+                if (segm) MaskReport.AfterEvaluation(this, stats, detections, name == AllName ? null : name);
                 if (PerCategory.IsPresent)
                 {
                     foreach (var category in stats.PerCategory) WriteObject(new CategoryResult(name, gt.Path, category));
                 }
                 else WriteObject(new EvaluationResult(name, gt.Path, stats));
             }
-            WriteProgress(new ProgressRecord(3, "Measuring detections (COCO bbox)", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(new ProgressRecord(3, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
 
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
         private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
         {
-            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, cancel.Token));
+            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, Cancellation.Token));
             try
             {
                 return work.GetAwaiter().GetResult();
@@ -120,16 +131,15 @@ namespace BoxFusion.Commands
                     (name == AllName ? "" : name + ": ") + e.Message + " Nothing was scored for this group.", e));
                 return null;
             }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
+                return null;
+            }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
             }
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 

@@ -116,7 +116,7 @@ namespace BoxFusion.Commands
             {
                 object target = ParameterSetName == InputSet ? (object)InputObject : ImageId;
                 WriteError(Errors.Create(problem.ErrorId, ErrorCategory.InvalidData, target, string.Format(CultureInfo.InvariantCulture,
-                    "Input {0}{1}: {2}.", record, detection?.ImageId == null ? "" : " (image " + ImageIds.Describe(detection.ImageId) + ")", problem.Message.TrimEnd('.'))));
+                    "Input {0}{1}: {2}.", record, (detection?.ImageId ?? problem.ImageId) == null ? "" : " (image " + ImageIds.Describe(detection?.ImageId ?? problem.ImageId) + ")", problem.Message.TrimEnd('.'))));
                 return;
             }
             if (detection.Score > 1 && scoresAboveOne++ == 0) firstScoreAboveOne = record;
@@ -125,9 +125,8 @@ namespace BoxFusion.Commands
 
         private static DetectionProblem Check(Detection d)
         {
-            string problem = !IsFinite(d.Score) || !IsFinite(d.X) || !IsFinite(d.Y) || !IsFinite(d.Width) || !IsFinite(d.Height) ? "a score or coordinate is not a finite number"
-                : d.Score < 0 ? "the score is negative"
-                : d.Width < 0 || d.Height < 0 ? "the box has a negative width or height" : null;
+            // The engine's one rule for a valid detection: finite, not negative, within DetectionRules.MaxMagnitude.
+            string problem = DetectionRules.Problem(d, out _);
             return problem == null ? null : new DetectionProblem("InvalidDetection", problem);
         }
 
@@ -138,7 +137,5 @@ namespace BoxFusion.Commands
                 "{0} input{1} {2} a score above 1 (first: input {3}); {4} kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores; other detectors' scores above 1 are not probabilities.",
                 scoresAboveOne, scoresAboveOne == 1 ? "" : "s", scoresAboveOne == 1 ? "has" : "have", firstScoreAboveOne, scoresAboveOne == 1 ? "it was" : "they were"));
         }
-
-        private static bool IsFinite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
     }
 }

@@ -22,7 +22,7 @@ namespace BoxFusion.Commands
     public sealed class OptimizeFusionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth groundTruth, imageInfo;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -58,6 +58,16 @@ namespace BoxFusion.Commands
 
         [Parameter]
         public CocoMetric Metric { get; set; } = CocoMetric.AP;
+
+        /// <summary>Bbox ranks by box mAP; Segm by mask mAP (and searches -MaskThreshold).</summary>
+        [Parameter]
+        public IouType IouType { get; set; } = IouType.Bbox;
+
+        /// <summary>Mask vote thresholds tried for WBF and NMW with -IouType Segm.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateRange(1e-9, 1.0)]
+        public double[] MaskThreshold { get; set; }
 
         [Parameter]
         [ValidateRange(1, 20)]
@@ -106,6 +116,9 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.InvalidArgument("VotingConflict", "Voting", Voting, "Give -MinVotes or -Voting, not both."));
             }
+            // Before any input is read, so a mistyped path fails at once rather than after a long read.
+            groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
+            if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
         }
 
@@ -117,17 +130,20 @@ namespace BoxFusion.Commands
             {
                 ThrowTerminatingError(Errors.Create("NoDetections", ErrorCategory.InvalidArgument, null, "No detections to search on; pipe the validation detections of your models into Optimize-Fusion."));
             }
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
-            var info = ImageInfo != null ? ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true) : null;
-            if (Folds > gt.Images.Count)
+            bool segm = IouType == IouType.Segm;
+            var gt = groundTruth;
+            var info = imageInfo;
+            PrepareMasks(info, segm);
+            if (groundTruth.DuplicateAnnotationIdWarning() is string duplicates) WriteWarning(duplicates);
+            if (Folds > groundTruth.Images.Count)
             {
-                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, gt)));
+                ThrowTerminatingError(Errors.InvalidArgument("TooManyFolds", "Folds", Folds, FusionSearch.TooManyFoldsMessage(Folds, groundTruth)));
             }
             if (MyInvocation.BoundParameters.ContainsKey(nameof(MinVotes)) && MinVotes > ensemble.Models.Count)
             {
                 WriteWarning(VotingRuleExtensions.UnreachableVotes(MinVotes, ensemble.Models, false, "every trial keeps nothing"));
             }
-            var search = CreateSearch(gt, info);
+            var search = CreateSearch(groundTruth, imageInfo);
             WriteVerbose(string.Format(CultureInfo.InvariantCulture, "Searching on {0} detections of {1} images from {2} models ({3}).",
                 ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
 
@@ -135,7 +151,7 @@ namespace BoxFusion.Commands
             // so a Ctrl+C (after which nothing can be written to the pipeline) still leaves the trials finished so far.
             var completed = new ConcurrentQueue<FusionTrial>();
             search.TrialCompleted = completed.Enqueue;
-            var work = Task.Run(() => search.Run(cancel.Token));
+            var work = Task.Run(() => search.Run(Cancellation.Token));
             var finished = new List<FusionTrial>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             bool stopped = false;
@@ -154,10 +170,17 @@ namespace BoxFusion.Commands
                 {
                     // Ctrl+C: let the worker end its trial, so the variable below holds them all, ranked once more.
                     stopped = true;
-                    cancel.Cancel();
+                    Cancellation.Cancel();
                 }
             }
-            work.GetAwaiter().GetResult();
+            try
+            {
+                work.GetAwaiter().GetResult();
+            }
+            catch (GroundTruthMaskException e)
+            {
+                ThrowTerminatingError(MaskReport.GroundTruthError(e, nameof(GroundTruth), gt.HasMasks));
+            }
             // Ranked here, after the worker ended, so that these ranks are the last ones set.
             var ranked = search.Ranked();
             SessionState.PSVariable.Set(TrialsVariable, ranked.ToArray());
@@ -175,6 +198,7 @@ namespace BoxFusion.Commands
             var space = new SearchSpace
             {
                 Metric = Metric,
+                IouType = IouType,
                 Folds = Folds,
                 MaxTrials = MaxTrials,
                 TimeBudget = TimeBudget,
@@ -195,6 +219,7 @@ namespace BoxFusion.Commands
             if (SkipBoxThreshold != null) space.SkipBoxThresholds = SkipBoxThreshold.Distinct().ToArray();
             if (ConfidenceType != null) space.ConfidenceTypes = ConfidenceType.Distinct().ToArray();
             if (WeightValues != null) space.WeightValues = WeightValues.Distinct().ToArray();
+            if (MaskThreshold != null) space.MaskThresholds = MaskThreshold.Distinct().ToArray();
             try
             {
                 return new FusionSearch(ensemble, gt, info, space);
@@ -209,6 +234,29 @@ namespace BoxFusion.Commands
                 ThrowTerminatingError(Errors.Create("AmbiguousImageId", ErrorCategory.InvalidData, e.ImageId, e.Message, e));
                 return null;
             }
+        }
+
+        /// <summary>Masks checked and sized as Merge-Detection does; with -IouType Segm, box-only input is pointed out.</summary>
+        private void PrepareMasks(Coco.CocoGroundTruth info, bool segm)
+        {
+            double[] widths = null, heights = null;
+            if (info != null)
+            {
+                int n = ensemble.ImageCount;
+                widths = new double[n];
+                heights = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    bool known = info.TryFindImage(ensemble.ImageIds[i], out var image);
+                    widths[i] = known ? image.Width : double.NaN;
+                    heights[i] = known ? image.Height : double.NaN;
+                }
+            }
+            MaskReport.BeforeFusion(this, ensemble, widths, heights);
+            if (segm && ensemble.MaskCount == 0)
+                WriteWarning("-IouType Segm: no detection has a mask, so every detection is scored with its box as the mask.");
+            else if (!segm && ensemble.MaskCount > 0 && MyInvocation.BoundParameters.ContainsKey(nameof(MaskThreshold)))
+                WriteWarning("-MaskThreshold is searched only with -IouType Segm; it is ignored.");
         }
 
         private int lastPercent;
@@ -249,12 +297,6 @@ namespace BoxFusion.Commands
                 top.ScoresAboveOne, Metric, inRange == null
                     ? " Include BoxAndModelAvg or AbsentModelAwareAvg in -ConfidenceType to find settings that keep them in [0, 1]."
                     : string.Format(CultureInfo.InvariantCulture, " The best trial that keeps them in [0, 1] is rank {0} ({1} {2:0.0000}).", inRange.Rank, Metric, inRange.Score)));
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }

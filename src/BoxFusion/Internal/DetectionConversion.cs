@@ -10,7 +10,7 @@ namespace BoxFusion.Commands
         public static Detection FromProperties(PSObject source, string defaultModel = null)
         {
             if (source.BaseObject is Detection d) return d;
-            return DetectionFields.Read(source, null, defaultModel, out var problem) ?? throw new ArgumentException(problem.Message);
+            return DetectionFields.Read(source, null, defaultModel, out var problem, checkRules: false) ?? throw new ArgumentException(problem.Message);
         }
 
         /// <summary>

@@ -13,14 +13,18 @@ namespace BoxFusion.Commands
     /// <summary>Why an input could not become a detection: an ErrorId and a message that names the column and the value.</summary>
     internal sealed class DetectionProblem
     {
-        public DetectionProblem(string errorId, string message)
+        public DetectionProblem(string errorId, string message, object imageId = null)
         {
             ErrorId = errorId;
             Message = message;
+            ImageId = imageId;
         }
 
         public string ErrorId { get; }
         public string Message { get; }
+
+        /// <summary>The input's image id when it was read before the problem, for the message; otherwise null.</summary>
+        public object ImageId { get; }
     }
 
     /// <summary>
@@ -60,7 +64,11 @@ namespace BoxFusion.Commands
         /// Builds a detection from <paramref name="source"/>'s properties; a field in <paramref name="given"/> (from a
         /// parameter) takes the place of that field's columns. Returns null and sets <paramref name="problem"/> when the input is bad.
         /// </summary>
-        public static Detection Read(object source, IDictionary<DetectionField, object> given, string defaultModel, out DetectionProblem problem)
+        /// <param name="checkRules">
+        /// Apply the engine's rule for a valid detection (finite, not negative, within the bound) here. The pipeline
+        /// conversion passes false: the consuming cmdlet refuses such detections itself, naming the input.
+        /// </param>
+        public static Detection Read(object source, IDictionary<DetectionField, object> given, string defaultModel, out DetectionProblem problem, bool checkRules = true)
         {
             var values = new Dictionary<DetectionField, List<(string Column, object Value)>>();
             foreach (var (column, value) in Properties(source))
@@ -73,10 +81,49 @@ namespace BoxFusion.Commands
             {
                 foreach (var pair in given) values[pair.Key] = new List<(string, object)> { ("-" + pair.Key, Unwrap(pair.Value)) };
             }
-            var reader = new FieldReader(values);
+            var reader = new FieldReader(values, checkRules);
             var detection = reader.Build(defaultModel);
             problem = reader.Problem;
+            // An instance mask travels with its detection's other columns (a masked detection through Select-Object,
+            // or deserialized from Export-Clixml and remoting).
+            if (detection != null && problem == null)
+            {
+                var mask = MaskOf(source, out string maskProblem);
+                if (maskProblem != null) problem = new DetectionProblem("InvalidMask", maskProblem, detection.ImageId);
+                else if (mask != null) detection.Mask = mask;
+            }
             return problem == null ? detection : null;
+        }
+
+        /// <summary>
+        /// The Mask property as a mask: as it is, or rebuilt from a deserialized one, which keeps its size and compressed
+        /// counts. A deserialized polygon mask keeps no points: a problem, never a silent loss. Anything else is no mask.
+        /// </summary>
+        private static Mask MaskOf(object source, out string problem)
+        {
+            problem = null;
+            if (source == null) return null;
+            var pso = source as PSObject;
+            object value = (pso?.BaseObject ?? source) is IDictionary dictionary ? dictionary["Mask"] : (pso ?? PSObject.AsPSObject(source)).Properties["Mask"]?.Value;
+            if (value == null || Unwrap(value) is string) return null;
+            if (Unwrap(value) is Mask mask) return mask;
+            var fields = PSObject.AsPSObject(value).Properties;
+            if (Unwrap(fields["CompressedCounts"]?.Value) is string counts)
+            {
+                try
+                {
+                    return Mask.FromString(Convert.ToInt32(Unwrap(fields["Height"]?.Value), CultureInfo.InvariantCulture),
+                        Convert.ToInt32(Unwrap(fields["Width"]?.Value), CultureInfo.InvariantCulture), counts);
+                }
+                catch (Exception e) when (e is MaskFormatException || e is FormatException || e is InvalidCastException || e is OverflowException)
+                {
+                    problem = "its Mask cannot be rebuilt: " + e.Message;
+                    return null;
+                }
+            }
+            if (Unwrap(fields["IsPolygon"]?.Value) is bool polygon && polygon)
+                problem = "its Mask held polygons, which do not survive serialization (rasterise them first, or keep the detections in memory)";
+            return null;
         }
 
         private static IEnumerable<(string Column, object Value)> Properties(object source)
@@ -132,7 +179,14 @@ namespace BoxFusion.Commands
         {
             private readonly Dictionary<DetectionField, List<(string Column, object Value)>> values;
 
-            public FieldReader(Dictionary<DetectionField, List<(string Column, object Value)>> values) => this.values = values;
+            private readonly bool checkRules;
+            private object knownImageId;
+
+            public FieldReader(Dictionary<DetectionField, List<(string Column, object Value)>> values, bool checkRules)
+            {
+                this.values = values;
+                this.checkRules = checkRules;
+            }
 
             public DetectionProblem Problem { get; private set; }
 
@@ -140,7 +194,7 @@ namespace BoxFusion.Commands
 
             private void Fail(string errorId, string message)
             {
-                if (Problem == null) Problem = new DetectionProblem(errorId, message);
+                if (Problem == null) Problem = new DetectionProblem(errorId, message, knownImageId);
             }
 
             public Detection Build(string defaultModel)
@@ -151,6 +205,7 @@ namespace BoxFusion.Commands
                 if (imageId == null) { Fail("MissingImageId", "it has no image id (a column ImageId, image_id, Image or FileName)"); return null; }
                 try { detection.ImageId = imageId; }
                 catch (ArgumentException e) { Fail("InvalidDetection", e.Message.TrimEnd('.')); return null; }
+                knownImageId = imageId;
                 double? category = Numeric(DetectionField.CategoryId, integer: true);
                 double? score = Numeric(DetectionField.Score, integer: false);
                 if (Problem != null) return null;
@@ -237,6 +292,21 @@ namespace BoxFusion.Commands
                 double x, y, w, h;
                 if (corners) { x = v[DetectionField.X1]; y = v[DetectionField.Y1]; w = v[DetectionField.X2] - x; h = v[DetectionField.Y2] - y; }
                 else { x = v[DetectionField.X]; y = v[DetectionField.Y]; w = v[DetectionField.Width]; h = v[DetectionField.Height]; }
+                // The engine's rule first: with a NaN, an infinity or a number beyond the bound, "disagreeing" columns
+                // would only be the arithmetic of those values, and the user needs to hear about the value itself.
+                string invalid = DetectionRules.Problem(detection.Score, x, y, w, h, out _);
+                if (invalid != null && checkRules)
+                {
+                    Fail("InvalidDetection", corners
+                        ? invalid.TrimEnd('.') + " (the box from " + string.Join(", ", new[] { DetectionField.X1, DetectionField.Y1, DetectionField.X2, DetectionField.Y2 }.Select(f => f + " " + Describe(v[f]))) + ")"
+                        : invalid.TrimEnd('.'));
+                    return false;
+                }
+                if (invalid != null)
+                {
+                    detection.X = x; detection.Y = y; detection.Width = w; detection.Height = h;
+                    return true;
+                }
                 var implied = new Dictionary<DetectionField, double>
                 {
                     [DetectionField.X] = x, [DetectionField.Y] = y, [DetectionField.Width] = w, [DetectionField.Height] = h,

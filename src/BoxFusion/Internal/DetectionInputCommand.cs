@@ -1,4 +1,6 @@
+using System;
 using System.Management.Automation;
+using System.Threading;
 
 namespace BoxFusion.Commands
 {
@@ -6,12 +8,14 @@ namespace BoxFusion.Commands
     /// The input side shared by the cmdlets that consume detections: from the pipeline (-InputObject) or read
     /// from COCO results files (-Path with wildcards, -LiteralPath), one model per file (named by -Model or by default).
     /// </summary>
-    public abstract class DetectionInputCommand : PSCmdlet
+    public abstract class DetectionInputCommand : PSCmdlet, IDisposable
     {
         protected const string InputSet = "InputObject";
         protected const string PathSet = "Path";
         protected const string LiteralPathSet = "LiteralPath";
         private ResultFileImport import;
+        private long inputCount;
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
         [AllowNull]
@@ -34,6 +38,9 @@ namespace BoxFusion.Commands
         [ValidateNotNullOrEmpty]
         public string[] Model { get; set; }
 
+        /// <summary>Cancelled on Ctrl+C (<see cref="StopProcessing"/>): the token for the engine's work on other threads.</summary>
+        protected CancellationTokenSource Cancellation => cancellation;
+
         /// <summary>Takes one detection (with an image id) from the pipeline or a file.</summary>
         protected abstract void Accept(Detection detection);
 
@@ -47,9 +54,18 @@ namespace BoxFusion.Commands
             if (ParameterSetName == InputSet)
             {
                 if (InputObject == null) return;
+                long input = inputCount++;
                 if (InputObject.ImageId == null)
                 {
                     WriteError(Errors.Create("DetectionWithoutImageId", ErrorCategory.InvalidData, InputObject, "A detection without an image id cannot be used: " + InputObject));
+                    return;
+                }
+                // Objects can be made or changed by hand ($d.X = 1e308): the same rules as a file's records.
+                if (DetectionRules.Problem(InputObject, out _) is string problem)
+                {
+                    WriteError(Errors.Create("InvalidDetection", ErrorCategory.InvalidData, InputObject, string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                        "Input {0} (image {1}{2}): {3}; the detection was left out.", input, ImageIds.Describe(InputObject.ImageId),
+                        string.IsNullOrEmpty(InputObject.Model) ? "" : ", model " + InputObject.Model, problem)));
                     return;
                 }
                 Accept(InputObject);
@@ -69,6 +85,14 @@ namespace BoxFusion.Commands
         protected override void StopProcessing()
         {
             if (import != null) import.Stopping = true;
+            try { cancellation.Cancel(); }
+            catch (ObjectDisposedException) { } // Ctrl+C just as the pipeline ended and disposed the cmdlet
+        }
+
+        public void Dispose()
+        {
+            cancellation.Dispose();
+            GC.SuppressFinalize(this);
         }
     }
 }

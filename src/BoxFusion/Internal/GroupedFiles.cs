@@ -34,21 +34,21 @@ namespace BoxFusion.Commands
         public static void ReadAgain(PSCmdlet cmdlet, EnsembleLayout layout, CancellationToken cancel)
         {
             cmdlet.WriteWarning(string.Format(CultureInfo.InvariantCulture,
-                "{0}. Merge-Detection had let go of the {1} detections before it to stream the files, and reads them again to fuse in memory. Files that keep each image's records together are fused in flat memory.",
-                layout.Break, layout.DetectionCount));
+                "{0}. Merge-Detection had let go of the {1} detections before it to stream the files, and reads them again to fuse in memory.{2}",
+                layout.Break, layout.DetectionCount, layout.Break.IsMask ? "" : " Files that keep each image's records together are fused in flat memory."));
             var clock = Stopwatch.StartNew();
             long nextReport = 500;
             const string Activity = "Reading detections again";
             try
             {
-                layout.ReadAgain(cancel, (path, position, length) =>
+                layout.ReadAgain((path, position, length) =>
                 {
                     if (clock.ElapsedMilliseconds < nextReport) return;
                     nextReport = clock.ElapsedMilliseconds + 250;
                     var record = new ProgressRecord(3, Activity, Path.GetFileName(path));
                     if (length > 0) record.PercentComplete = (int)Math.Min(100, position * 100 / length);
                     cmdlet.WriteProgress(record);
-                });
+                }, cancel);
             }
             catch (OperationCanceledException)
             {

@@ -3,6 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using BoxFusion.Coco;
 
 namespace BoxFusion.Commands
@@ -14,54 +16,60 @@ namespace BoxFusion.Commands
     internal static class ImageInfoSource
     {
         /// <param name="needsAnnotations">The caller scores against the boxes (-GroundTruth): only a file or a loaded ground truth will do.</param>
-        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false)
+        /// <param name="masks">Also read the annotations' segmentations (mask evaluation).</param>
+        public static CocoGroundTruth Resolve(PSCmdlet cmdlet, object value, string parameter, bool imagesOnly, bool needsAnnotations = false, bool masks = false)
         {
             if (value is PSObject ps && !(ps.BaseObject is PSCustomObject)) value = ps.BaseObject;
             if (value is CocoGroundTruth gt) return gt;
-            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly);
-            if (value is string path) return Load(cmdlet, PathResolver.ResolveForWriting(cmdlet, path), parameter, imagesOnly);
+            if (value is FileInfo file) return Load(cmdlet, file.FullName, parameter, imagesOnly, masks);
+            if (value is string path) return Load(cmdlet, path, parameter, imagesOnly, masks);
             if (needsAnnotations)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotAFile", ErrorCategory.InvalidArgument, value,
                     "-" + parameter + " needs the annotations: give the path of the COCO annotations file (e.g. val.json), not objects read from it."));
             }
-            var images = new List<CocoImage>();
-            var pso = PSObject.AsPSObject(value);
-            var imagesProperty = pso.Properties["images"];
-            IEnumerable records = imagesProperty != null ? imagesProperty.Value as IEnumerable : value as IEnumerable;
-            if (records == null) records = new[] { value };
-            foreach (var record in records)
-            {
-                var r = PSObject.AsPSObject(record);
-                object id = r.Properties["id"]?.Value;
-                object width = r.Properties["width"]?.Value;
-                object height = r.Properties["height"]?.Value;
-                if (id == null || width == null || height == null)
-                {
-                    throw new ParameterBindingException("-" + parameter + ": image record " + images.Count + " lacks id, width or height; give a COCO annotations file or its 'images' records.");
-                }
-                if (id is PSObject idp) id = idp.BaseObject;
-                images.Add(new CocoImage(ImageIds.Normalize(id), r.Properties["file_name"]?.Value as string,
-                    LanguagePrimitives.ConvertTo<double>(width), LanguagePrimitives.ConvertTo<double>(height), images.Count));
-            }
-            return new CocoGroundTruth(images, Array.Empty<CocoAnnotation>(), Array.Empty<CocoCategory>());
+            return ImageRecords.Convert(cmdlet, value, parameter);
         }
 
-        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly)
+        private static CocoGroundTruth Load(PSCmdlet cmdlet, string path, string parameter, bool imagesOnly, bool masks)
         {
-            if (!File.Exists(path))
-            {
-                cmdlet.ThrowTerminatingError(Errors.Create(parameter + "NotFound", ErrorCategory.ObjectNotFound, path,
-                    "-" + parameter + ": cannot find the file '" + path + "'."));
-            }
+            path = PathResolver.ResolveInputFile(cmdlet, path, parameter);
             try
             {
-                return imagesOnly ? CocoGroundTruth.LoadImagesOnly(path) : CocoGroundTruth.Load(path);
+                return LoadStoppably(cmdlet, path, imagesOnly, masks);
             }
             catch (CocoFormatException e)
             {
                 cmdlet.ThrowTerminatingError(Errors.Create(parameter + "Invalid", ErrorCategory.InvalidData, path, "-" + parameter + ": " + e.Message, e));
-                return null;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("FileAccessDenied", ErrorCategory.PermissionDenied, path, "-" + parameter + ": cannot read '" + path + "': " + e.Message, e));
+            }
+            catch (IOException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "-" + parameter + ": cannot read '" + path + "': " + e.Message, e));
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// Reads the file on a worker while this (the pipeline) thread watches for Ctrl+C, which PowerShell only
+        /// signals through <see cref="Cmdlet.Stopping"/>: a large ground truth then stops within one buffer refill.
+        /// </summary>
+        private static CocoGroundTruth LoadStoppably(PSCmdlet cmdlet, string path, bool imagesOnly, bool masks)
+        {
+            using (var cancel = new CancellationTokenSource())
+            {
+                var work = Task.Run(() => imagesOnly ? CocoGroundTruth.LoadImagesOnly(path, cancel.Token) : CocoGroundTruth.Load(path, masks, cancel.Token));
+                while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(100))
+                {
+                    if (!cmdlet.Stopping) continue;
+                    cancel.Cancel();
+                    try { work.Wait(); } catch (AggregateException) { }
+                    throw new PipelineStoppedException();
+                }
+                return work.GetAwaiter().GetResult();
             }
         }
     }

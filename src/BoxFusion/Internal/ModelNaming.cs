@@ -33,7 +33,7 @@ namespace BoxFusion.Commands
             return model;
         }
 
-        private static void ThrowIfDuplicate(PSCmdlet cmdlet, IReadOnlyList<string> names, IReadOnlyList<string> files, string problem, string advice)
+        private static void ThrowIfDuplicate(PSCmdlet cmdlet, string[] names, IReadOnlyList<string> files, string problem, string advice)
         {
             var groups = ModelNames.Duplicates(names);
             if (groups.Count == 0) return;

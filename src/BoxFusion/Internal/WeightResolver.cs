@@ -58,6 +58,10 @@ namespace BoxFusion.Commands
 
         private static double ToDouble(object value, string which)
         {
+            if (value is PSObject ps) value = ps.BaseObject;
+            // PowerShell converts $null and '' to 0, which would silently drop the model.
+            if (value == null || (value is string text && text.Trim().Length == 0))
+                throw new ArgumentException("-Weight " + which + " is empty; give a number (0 drops a model on purpose).");
             try
             {
                 return LanguagePrimitives.ConvertTo<double>(value);

@@ -7,11 +7,15 @@ Export-Submission writes the detections it receives as a COCO results list, one 
 
 With -ImageInfo (the ground truth's annotations file), each image id becomes the id the file gives that image: file-name ids such as "7.jpg" are written as the integer ids COCO-style servers read (pycocotools, the VIPriors toolkit). Names match as everywhere in BoxFusion: exactly a file_name, else the file name without folder or extension when only one image has it. An id that names no image (ImageNotInImageInfo) or several (AmbiguousImageId) stops the export, and nothing is written.
 
+A detection with a mask also gets its "segmentation", as compressed RLE {"size": [height, width], "counts": "..."} (pycocotools' string encoding, the COCO segm results format that mmdetection and detectron2 write), beside its bbox; reading the file back gives the same masks, bit for bit. Polygon masks not yet rasterised are written as the polygons they were.
+
 A path ending in .zip, or -Zip, writes a zip archive holding only submission.json (or -EntryName), as challenge servers such as CodaLab expect.
 
-The file is written under a temporary name beside the target and renamed only when complete, so a failure or Ctrl+C midway leaves an earlier file as it was. An existing file is replaced only with -Force.
+The file is written under a temporary name beside the target and moved into place only when complete, so a failure or Ctrl+C midway (a full disk too) leaves an earlier file as it was and no temporary file behind. An existing file is replaced only with -Force, and that holds at the moment of writing: a file that appears at the path while the submission is written is left as it is (FileExists), however long the pipeline ran.
 
-Detections that would make an invalid submission are not written: those without an image id or with a non-finite score or coordinate are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
+A symbolic link is written through, as Export-Csv does: the file it points at gets the submission and the link stays a link. A replaced file keeps its permissions (a private 600 file stays private); if it has other hard links, a warning says that they keep the earlier content. Only a regular file is ever replaced: a device such as /dev/null, a named pipe, a socket or a folder is refused, even with -Force.
+
+Detections that would make an invalid submission are not written: those without an image id, with a non-finite score or coordinate, a negative score or a number beyond 1e9 are reported as errors, and boxes with zero or negative width or height (which can never match anything) are counted in one warning. No input at all writes an empty list.
 '@
 
     Parameters  = @{
@@ -20,11 +24,11 @@ Detections that would make an invalid submission are not written: those without 
             Default     = 'None'
         }
         Path        = @{
-            Description = 'The file to write, such as submission.json or submission.zip. Its folder must exist. Wildcards are not expanded.'
+            Description = 'The file to write, such as submission.json or submission.zip. Its folder must exist, on the file system. A path with wildcard characters (* ? [ ]) is an error (PathHasWildcards), as it could name several files; use -LiteralPath, or escape them with a backtick, to write such a name.'
             Default     = 'None'
         }
         LiteralPath = @{
-            Description = 'The file to write, used exactly as written. Export-Submission never expands wildcards, so -LiteralPath and -Path behave the same.'
+            Description = 'The file to write, used exactly as written: * ? [ ] are part of the name.'
             Default     = 'None'
         }
         Zip         = @{
@@ -32,7 +36,7 @@ Detections that would make an invalid submission are not written: those without 
             Default     = 'False'
         }
         EntryName   = @{
-            Description = 'The name of the JSON file inside the zip archive. Only used with -Zip or a .zip path.'
+            Description = 'The name of the JSON file inside the zip archive: a plain file name, without a folder, .. or a drive (InvalidEntryName). Only used with -Zip or a .zip path; given for a JSON file, it is ignored with a warning.'
             Default     = 'submission.json'
         }
         ImageInfo   = @{
@@ -40,7 +44,7 @@ Detections that would make an invalid submission are not written: those without 
             Default     = 'None (ids are written as they are)'
         }
         Force       = @{
-            Description = 'Replace the file if it exists. Without it, an existing file is an error (FileExists) and is left untouched.'
+            Description = 'Replace the file if it exists (or, for a link to a missing file, create that file). Without it, an existing file is an error (FileExists) and is left untouched, also when it appears while the submission is being written. Even with -Force only a regular file is replaced.'
             Default     = 'False'
         }
         Decimals    = @{
@@ -68,7 +72,7 @@ Scores are rounded too: with few decimals, scores that differ only beyond them b
     Notes       = @'
 The records are written in the order received: Merge-Detection's output is already grouped by image and sorted by score within each image. Export-Submission does not limit the number of detections per image; use Merge-Detection -MaxDetectionsPerImage for that.
 
-Errors you can catch by id: FileExists, PathIsAFolder, FolderNotFound, FileWriteFailed, with -ImageInfo ImageNotInImageInfo, AmbiguousImageId, ImageInfoNotFound and ImageInfoInvalid (terminating) and, per detection, DetectionWithoutImageId and NonFiniteDetection (only the first non-finite detection is reported; a warning counts the rest).
+Errors you can catch by id: FileExists, TargetNotARegularFile (a folder, device, pipe or socket), FolderNotFound, PathHasWildcards, NotAFileSystemPath (such as variable:x), InvalidEntryName, FileWriteFailed (any write error, such as a full disk), with -ImageInfo ImageNotInImageInfo, AmbiguousImageId, ImageInfoNotFound and ImageInfoInvalid (all terminating) and, per detection, DetectionWithoutImageId, NonFiniteDetection and InvalidDetection (a negative score or a number beyond 1e9; only the first detection of each is reported, a warning counts the rest).
 
 -InputObject is mandatory: run without pipeline input, Export-Submission prompts for a detection. Pipe an empty array (@() | Export-Submission empty.json) to write an empty list.
 '@

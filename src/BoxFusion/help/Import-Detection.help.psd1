@@ -11,7 +11,7 @@ Each file is one model, named by -Model or by default after the file's base name
 
 Because a file's default name depends on the other files, Import-Detection collects the paths it is given (also one by one from Get-ChildItem) and reads the files when the paths end; each file's records are then streamed as it is read.
 
-A record that cannot be used (a missing field, a box that is not 4 numbers, a negative size, a non-finite number) is skipped; each kind of problem is reported once per file as an error with the count and the first such record. A file that is not a results list at all (not JSON, truncated, a ground-truth file) is one error naming the byte and record where it went wrong; the records before that point are still passed on.
+A record that cannot be used (a missing field, a box that is not 4 numbers, a negative size, a non-finite number, a score, coordinate or size beyond 1e9) is skipped; each kind of problem is reported once per file as an error with the count and the first such record. A file that is not a results list at all (not JSON, truncated, a ground-truth file) is one error naming the byte and record where it went wrong; the records before that point are still passed on.
 
 With -Format Yolo, Import-Detection reads Ultralytics prediction files instead: one .txt file per image, lines "class cx cy w h conf" relative to the image size. -ImageInfo gives the image sizes, the image of each file (000123.txt is the image whose file_name is 000123.*, in any folder and case, when only one image has that name; see about_BoxFusion, IMAGE IDS) and the category id of each class index.
 '@
@@ -29,7 +29,7 @@ With -Format Yolo, Import-Detection reads Ultralytics prediction files instead: 
             Description = @'
 The model names: one per file, in the order the files are read, or a single name for all of them (for example to treat test-time augmentations as one model). With more than one name, a number of names different from the number of files found (a missing file included) is an error, ModelCountMismatch, so that no file gets another file's name; two names equal but for case are an error, DuplicateModelName. -Model is named only: Import-Detection a.json b.json (comma forgotten) is an error, not a model named b.json.
 
-With -Format Yolo, all files of one call are one model; the default name is the run folder of an Ultralytics run (runs/detect/NAME/labels/*.txt gives NAME).
+With -Format Yolo, all files of one call are one model, so -Model takes one name (several are ModelCountMismatch); the default name is the run folder of an Ultralytics run (runs/detect/NAME/labels/*.txt gives NAME).
 '@
             Default     = 'Each file''s base name without .bbox, .segm or .proposal; files sharing it are named by the nearest folder that differs'
         }
@@ -54,7 +54,7 @@ With -Format Yolo, all files of one call are one model; the default name is the 
     Notes       = @'
 Scores above 1 are kept, with a warning per file: they are what WBF with unequal weights writes, and a results file may hold them legitimately.
 
-Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
+Errors you can catch by id (with -ErrorAction Stop they end the command): FileNotFound, PathNotFound, PathIsNotAFile (a folder), NotARegularFile (a named pipe, socket or device, refused before it is opened: reading one could wait forever), NotAFileSystemPath, ResultFile<Problem> (FileEmpty, NotJson, Truncated, NotAList, RecordNotAnObject, NonFiniteNumber, TrailingContent, RecordTooLarge, NestedTooDeep), SkippedRecords<Problem> (MissingField, WrongType, BadBox, NonFiniteNumber, NegativeSize, ScoreOutOfRange, DuplicateKey, OutOfRange: a number beyond 1e9), ModelCountMismatch, DuplicateModelName (both terminating); with -Format Yolo also YoloNeedsImageInfo, NoPredictionFiles, ImageNotInImageInfo, AmbiguousImageId (a file name that fits several images, such as IMG.jpg and img.png for img.txt) and SkippedLines<Problem>.
 
 The alias Import-Detections also runs this cmdlet.
 '@

@@ -15,6 +15,8 @@ The methods:
 - SoftNMS: instead of removing overlapping boxes, lowers their scores (-SoftNmsFunction, -Sigma), then drops the boxes whose score fell to -ScoreThreshold or below. Best when objects of one class overlap (crowds, shelves).
 - NMW: non-maximum weighted. Clusters like NMS, but the kept box moves to the IoU- and score-weighted average of its cluster, and keeps the first box's score. A middle ground between NMS and WBF.
 
+Instance masks (Detection.Mask, read from the results' segmentation) are fused too, per cluster, while boxes and scores are exactly as without masks. WBF and NMW vote pixel by pixel: a pixel is in the fused mask when the members covering it hold at least -MaskThreshold of the cluster's weight (the same weights that average the coordinates: score times model weight, times the IoU with the first box for NMW). NMS and SoftNMS keep each kept detection's own mask. The work is done on run lengths, never on bitmaps. When only some detections have masks, each fused mask comes from the masked members of its cluster and one warning gives the count. A mask whose size differs from its image's (-ImageInfo, else the image's first mask) leaves its detection out, with one error MaskSizeMismatch for all of them; polygon masks are rasterised for the image size (error PolygonMaskWithoutImageSize when none is known).
+
 Every fused detection says where it came from: Model is the method name, MergedCount the number of input boxes fused into it and SourceModels the distinct models that contributed. Output comes image by image, in the order images first appeared, and within an image by fused score, highest first (ties in input order); it is the same whatever -ThrottleLimit is. Input objects are never changed.
 '@
 
@@ -79,14 +81,14 @@ The other methods ignore it.
             Description = @'
 Per-model weights: a list of numbers in model order (the order in which models first appear in the input), or a hashtable @{ model = weight } naming models (case-insensitive; models it does not name get 1). Press Tab after -Weight to get a hashtable of the models: those named by the files of the same pipeline, or those of the detections in a variable the pipeline starts with ($d | Merge-Detection -Weight <Tab>) or given to -InputObject.
 
-A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be finite and 0 or more, with at least one above 0; a model with weight 0 contributes nothing. A list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
+A model with twice the weight counts twice as much: WBF multiplies each score by its model's weight, NMW does so after dividing the weights by the largest, and NMS and SoftNMS rank boxes by s*w / (sum of weights). Weights must be numbers from 0 to 1e9 (only their ratios matter), with at least one above 0; a model with weight 0 contributes nothing. An empty weight ($null or ''), a list of the wrong length, or a name that is not a model of the input, is an error (InvalidWeight).
 '@
             Default     = '1 for every model'
             AcceptedValues = 'a list of numbers (one per model) or a hashtable of model name to number'
         }
         ImageInfo             = @{
             Description = @'
-The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object read from such a file, or image records (objects with id, width and height).
+The image sizes, to clip boxes to their image before fusion: a COCO annotations file (a path or a FileInfo, such as the ground truth gt.json; only its 'images' are read), an object or hashtable read from such a file, or image records (objects or hashtables with id, width and height, and optionally file_name). Each record must have an integer or string id of its own and a positive finite width and height; the first that does not stops the command with ImageInfoInvalid, naming the record.
 
 Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detections of an image it does not list are reported (one error ImageNotInImageInfo for all of them, with the count and the first ids) and left out, because a challenge server rejects results for unknown images; an id that fits several images stops the command (AmbiguousImageId).
 '@
@@ -121,6 +123,19 @@ Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detec
             Description = 'Sets -MinVotes from the number of models with a weight above 0: Affirmative (1 model is enough), Consensus (at least half of the models, rounded up) or Unanimous (every model). These are the ensemble strategies of Casado-Garcia and Heras. Cannot be used with -MinVotes.'
             Default     = 'Affirmative (that is, -MinVotes 1)'
         }
+        MaskThreshold         = @{
+            Description = 'WBF and NMW with masks: the share of a cluster''s weight that the members covering a pixel must hold for the pixel to be in the fused mask. 0.5 is a weighted majority; lower values give larger masks (towards the union), higher ones smaller (towards the intersection). Ignored, with a warning, by NMS and SoftNMS, which keep the kept detection''s mask.'
+            Default     = '0.5'
+            AcceptedValues = 'above 0, at most 1'
+        }
+        ClusterBy             = @{
+            Description = @'
+Box (default) decides which detections cluster (or, for NMS and SoftNMS, suppress each other) by the IoU of their boxes, as ensemble-boxes does. Mask uses the IoU of their masks when both have one: a detection is compared with the mask of its cluster's first (best) detection, and pairs where either has no mask fall back to their boxes. Boxes, scores and fused masks are then computed exactly as with Box; only who joins whom changes.
+
+Mask helps where different objects of one class have overlapping boxes but separate pixels: people in a crowd, one behind another, thin diagonal objects (poles, bats, skis) whose boxes overlap a lot while their masks hardly touch. There box IoU merges different objects into one, and mask IoU keeps them apart. It costs a run-length IoU per comparison, so fusion is slower. -IouThreshold then applies to mask IoU.
+'@
+            Default     = 'Box'
+        }
         ThrottleLimit         = @{
             Description = 'The number of threads that fuse images in parallel. The output is the same, byte for byte, whatever the value.'
             Default     = 'The number of processor cores'
@@ -137,11 +152,11 @@ Text image ids find their image by file_name (about_BoxFusion, IMAGE IDS). Detec
     Notes       = @'
 Merge-Detection keeps every input detection until the input ends, then fuses all images on several threads and writes the results. Press Ctrl+C to stop it; a progress bar appears when fusion takes more than half a second.
 
-With -Path, memory stays flat when the files are grouped by image (each image's records together, in any image order, as mmdetection, detectron2 and YOLO write them): above 1,000,000 detections Merge-Detection lets go of them and, once it has read every file and found it grouped, fuses by reading the files again side by side, holding only the images in flight. The output is the same bytes either way. A file that is not grouped is fused in memory (-Verbose says which way and why); when that shows only after the detections were let go, they are read again once, with a warning. Images that an earlier file lacks wait in memory until that file's images are done, since their place in the output is after them. The environment variable BOXFUSION_STREAM_THRESHOLD sets another number of detections (0 streams any grouped files). A file that changes between the two readings stops the command (error ResultFileChanged).
+With -Path, memory stays flat when the files are grouped by image (each image's records together, in any image order, as mmdetection, detectron2 and YOLO write them): above 1,000,000 detections Merge-Detection lets go of them and, once it has read every file and found it grouped, fuses by reading the files again side by side, holding only the images in flight. The output is the same bytes either way. A file that is not grouped, or that has instance masks, is fused in memory (-Verbose says which way and why); when that shows only after the detections were let go, they are read again once, with a warning. Images that an earlier file lacks wait in memory until that file's images are done, since their place in the output is after them. The environment variable BOXFUSION_STREAM_THRESHOLD sets another number of detections (0 streams any grouped files). A file that changes between the two readings stops the command (error ResultFileChanged).
 
 WBF with -ConfidenceType Avg and unequal weights can give scores above 1, as ensemble-boxes does; Merge-Detection then warns once with the count. Use -ConfidenceType BoxAndModelAvg or AbsentModelAwareAvg to keep scores in [0, 1].
 
-Errors you can catch by id: InvalidWeight, VotingConflict, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName) and ResultFileChanged (terminating: a streamed file changed between its two readings).
+Errors you can catch by id: InvalidWeight, VotingConflict, ImageInfoInvalid, ImageNotInImageInfo, AmbiguousImageId (terminating: a text image id that fits several -ImageInfo images), DetectionWithoutImageId, MaskSizeMismatch, PolygonMaskWithoutImageSize, InvalidDetection (an input with a NaN, infinite or negative score or size, or a number beyond 1e9: left out), and with -Path the file errors of Import-Detection (FileNotFound, PathNotFound, PathIsNotAFile, NotARegularFile, ResultFile<Problem>, SkippedRecords<Problem>, ModelCountMismatch, DuplicateModelName) and ResultFileChanged (terminating: a streamed file changed between its two readings). A bad -ImageInfo path is terminating: ImageInfoNotFound, PathIsNotAFile, NotARegularFile, NotAFileSystemPath, ImageInfoInvalid.
 
 The parameter aliases IouThr, SkipBoxThr and ConfType follow ensemble-boxes' argument names. The alias Merge-Detections also runs this cmdlet.
 '@

@@ -7,7 +7,7 @@ Optimize-Fusion takes the detections of several models on a validation set (from
 
 The search is deterministic (the same input gives the same trials) and runs in stages:
 1. every method of -Method at every IoU threshold of -IouThreshold, with equal weights;
-2. the best method's own settings: -ConfidenceType and -SkipBoxThreshold for WBF, -SkipBoxThreshold for NMW, the Gaussian sigma (0.1, 0.5, 1) and the linear decay for SoftNMS;
+2. the best method's own settings: -ConfidenceType and -SkipBoxThreshold for WBF, -SkipBoxThreshold for NMW (and, with -IouType Segm and masks, -MaskThreshold for both), the Gaussian sigma (0.1, 0.5, 1) and the linear decay for SoftNMS;
 3. each model's weight in turn over -WeightValues, keeping a change when it helps, for up to three passes (0 drops a model from the ensemble);
 4. the method's settings again with the chosen weights, then the IoU threshold 0.025 and 0.05 either side of the best.
 
@@ -85,6 +85,15 @@ Tune on a validation set that is not the test set, and prefer settings whose adv
             Description = 'The COCO statistic to rank the trials by, one of the 12 of Measure-Detection: AP (mAP@[.50:.95], what COCO leaderboards rank by), AP50 (what VOC-style challenges use), AR100, and so on.'
             Default     = 'AP'
         }
+        IouType          = @{
+            Description = 'What the trials are scored on, as Measure-Detection -IouType: Bbox (box mAP) or Segm (mask mAP of the fused instance masks; the ground truth''s segmentations are then read too, and the mask vote threshold is searched for WBF and NMW).'
+            Default     = 'Bbox'
+        }
+        MaskThreshold    = @{
+            Description = 'With -IouType Segm and detections that have masks: the mask vote thresholds (Merge-Detection -MaskThreshold) tried for WBF and NMW. A trial''s Parameters include MaskThreshold when it is not the default 0.5.'
+            Default     = '0.3, 0.4, 0.5, 0.6, 0.7'
+            AcceptedValues = 'numbers above 0, at most 1'
+        }
         Folds            = @{
             Description = 'Split the validation images into this many disjoint folds (image i of the ground truth goes to fold i mod Folds) and rank by the mean of the metric over the folds; each trial''s Spread is its standard deviation and FoldScores the values. 1 scores the whole set once. More folds than the ground truth has images is an error (TooManyFolds).'
             Default     = '1'
@@ -115,7 +124,7 @@ A trial costs one fusion and one COCO evaluation of the whole validation set (ea
 
 The trials are also left in the global variable $BoxFusionTrials, updated after every trial, so the trials finished before a Ctrl+C are not lost. A new search empties it first.
 
-Errors you can catch by id: NoDetections (no input), InvalidTimeBudget (0 or less), TooManyFolds (more -Folds than images), VotingConflict (-MinVotes with -Voting), GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), AmbiguousImageId (a text image id fits several of their images), GroundTruthNotFound, GroundTruthInvalid, and with -Path the file errors of Import-Detection.
+Errors you can catch by id: NoDetections (no input), InvalidTimeBudget (0 or less), TooManyFolds (more -Folds than images), VotingConflict (-MinVotes with -Voting), GroundTruthNotAFile (objects instead of the annotations file), DetectionWithoutImageId, InvalidDetection (an input left out, see Merge-Detection), ImageInfoInvalid, ImageNotInGroundTruth (an input image is not in -GroundTruth or -ImageInfo), AmbiguousImageId (a text image id fits several of their images), GroundTruthNotFound, GroundTruthInvalid, PathIsNotAFile, NotARegularFile, NotAFileSystemPath (for -GroundTruth and -ImageInfo paths), and with -Path the file errors of Import-Detection.
 
 The ranking uses -Metric only. Stats holds all 12 statistics, so you can check that a gain in AP does not cost too much AR100 or APSmall.
 '@

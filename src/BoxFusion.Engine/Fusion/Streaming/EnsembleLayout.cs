@@ -19,17 +19,21 @@ namespace BoxFusion.Fusion
         MustReadAgain,
     }
 
-    /// <summary>The first detection that showed a file is not grouped by image.</summary>
+    /// <summary>The first detection that showed the files cannot be streamed: a file not grouped by image, or a mask.</summary>
     public sealed class GroupingBreak
     {
-        internal GroupingBreak(string path, int fileIndex, long detection, object imageId, long firstSeen)
+        internal GroupingBreak(string path, int fileIndex, long detection, object imageId, long firstSeen, bool mask = false)
         {
             Path = path;
             FileIndex = fileIndex;
             Detection = detection;
             ImageId = imageId;
             FirstSeen = firstSeen;
+            IsMask = mask;
         }
+
+        /// <summary>The detection has an instance mask (masks are fused in memory) rather than breaking its file's grouping.</summary>
+        public bool IsMask { get; }
 
         public string Path { get; }
         public int FileIndex { get; }
@@ -39,9 +43,11 @@ namespace BoxFusion.Fusion
         /// <summary>0-based index of the same image's first record in that file.</summary>
         public long FirstSeen { get; }
 
-        public override string ToString() => string.Format(CultureInfo.InvariantCulture,
-            "'{0}' is not grouped by image: its detection {1} is of image {2} again, after other images (the image's first is detection {3})",
-            Path, Detection + 1, ImageIds.Describe(ImageId), FirstSeen + 1);
+        public override string ToString() => IsMask
+            ? string.Format(CultureInfo.InvariantCulture, "'{0}' has instance masks (its detection {1} has one), and masks are fused in memory", Path, Detection + 1)
+            : string.Format(CultureInfo.InvariantCulture,
+                "'{0}' is not grouped by image: its detection {1} is of image {2} again, after other images (the image's first is detection {3})",
+                Path, Detection + 1, ImageIds.Describe(ImageId), FirstSeen + 1);
     }
 
     /// <summary>
@@ -120,6 +126,14 @@ namespace BoxFusion.Fusion
                 case LayoutState.InMemory: Ensemble.Add(detection); return;
                 case LayoutState.MustReadAgain: throw new InvalidOperationException("ReadAgain must come first.");
             }
+            if (detection.Mask != null)
+            {
+                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, detection.ImageId, current.Count, mask: true));
+                if (State == LayoutState.InMemory) Ensemble.Add(detection);
+                else pending = detection;
+                return;
+            }
             var id = detection.ImageId;
             if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
             {
@@ -157,15 +171,7 @@ namespace BoxFusion.Fusion
             }
             else if (lastFile[image] == current.Index)
             {
-                Break = new GroupingBreak(current.Path, current.Index, current.Count, id, runStart[image]);
-                State = State == LayoutState.Holding ? LayoutState.InMemory : LayoutState.MustReadAgain;
-                // The runs are of no further use.
-                imageIndex = null;
-                imageIds = null;
-                lastFile = null;
-                runStart = null;
-                runImage = null;
-                runCount = null;
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, id, runStart[image]));
                 return false;
             }
             lastFile[image] = current.Index;
@@ -176,13 +182,26 @@ namespace BoxFusion.Fusion
             return true;
         }
 
+        /// <summary>From here on the detections are held (read again first if they were let go); the runs are of no further use.</summary>
+        private void Stop(GroupingBreak reason)
+        {
+            Break = reason;
+            State = State == LayoutState.Holding ? LayoutState.InMemory : LayoutState.MustReadAgain;
+            imageIndex = null;
+            imageIds = null;
+            lastFile = null;
+            runStart = null;
+            runImage = null;
+            runCount = null;
+        }
+
         /// <summary>
         /// After a file turned out not grouped once the detections were let go: reads the good records seen so far
         /// again (the earlier files whole, the current one up to the break), then holds every detection from here on
         /// (<see cref="LayoutState.InMemory"/>). A file that no longer gives the same records is a <see cref="FileChangedException"/>.
         /// </summary>
         /// <param name="progress">Called now and then with the file, bytes read and its length.</param>
-        public void ReadAgain(CancellationToken cancel = default, Action<string, long, long> progress = null)
+        public void ReadAgain(Action<string, long, long> progress = null, CancellationToken cancel = default)
         {
             if (State != LayoutState.MustReadAgain) throw new InvalidOperationException("Nothing to read again.");
             var ensemble = new DetectionEnsemble();

@@ -16,6 +16,7 @@ namespace BoxFusion.Fusion
         long DetectionCount { get; }
 
         /// <summary>Fused detections image by image, in order; see <see cref="FusionEngine.FuseInOrder"/>.</summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1068", Justification = "The parameters of FusionEngine.FuseInOrder, which the ensemble's source passes on.")]
         IEnumerable<Detection[]> FuseInOrder(FusionContext context, double[] widths, double[] heights,
             CancellationToken cancel = default, StrongBox<int> progress = null);
     }

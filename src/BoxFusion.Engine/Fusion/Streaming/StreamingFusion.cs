@@ -107,10 +107,10 @@ namespace BoxFusion.Fusion
             CancellationToken cancel = default, StrongBox<int> progress = null)
         {
             if (context == null) throw new ArgumentNullException(nameof(context));
-            return Fuse(context, widths, heights, cancel, progress);
+            return Fuse(context, widths, heights, progress, cancel);
         }
 
-        private IEnumerable<Detection[]> Fuse(FusionContext context, double[] widths, double[] heights, CancellationToken cancel, StrongBox<int> progress)
+        private IEnumerable<Detection[]> Fuse(FusionContext context, double[] widths, double[] heights, StrongBox<int> progress, CancellationToken cancel)
         {
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel))
             using (var windows = new BlockingCollection<Detection[][]>(boundedCapacity: 2))
@@ -122,7 +122,7 @@ namespace BoxFusion.Fusion
                 {
                     try
                     {
-                        Produce(run, context, widths, heights, windows, stop.Token, progress);
+                        Produce(run, context, widths, heights, windows, progress, stop.Token);
                     }
                     catch (OperationCanceledException) when (stop.IsCancellationRequested)
                     {
@@ -146,21 +146,21 @@ namespace BoxFusion.Fusion
                             yield return image;
                         }
                     }
-                    producer.Wait();
+                    producer.Wait(CancellationToken.None); // it has finished: the windows are complete
                     failure?.Throw();
                     cancel.ThrowIfCancellationRequested();
                 }
                 finally
                 {
                     stop.Cancel();
-                    try { producer.Wait(); } catch (AggregateException) { }
+                    try { producer.Wait(CancellationToken.None); } catch (AggregateException) { } // it stops at once once told
                     run.Dispose();
                 }
             }
         }
 
         private void Produce(Run run, FusionContext context, double[] widths, double[] heights,
-            BlockingCollection<Detection[][]> windows, CancellationToken cancel, StrongBox<int> progress)
+            BlockingCollection<Detection[][]> windows, StrongBox<int> progress, CancellationToken cancel)
         {
             int threads = context.Options.MaxDegreeOfParallelism > 0 ? context.Options.MaxDegreeOfParallelism : Environment.ProcessorCount;
             var parallel = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = threads };
@@ -180,7 +180,7 @@ namespace BoxFusion.Fusion
                     int i = first + k;
                     double w = widths != null ? widths[i] : double.NaN;
                     double h = heights != null ? heights[i] : double.NaN;
-                    fused[k] = ImageFuser.Fuse(imageIds[i], entries[k], w, h, context, scratch);
+                    fused[k] = ImageFuser.Fuse(imageIds[i], entries[k], null, w, h, context, scratch); // no masks: EnsembleLayout holds files that have any
                     if (progress != null) Interlocked.Increment(ref progress.Value);
                     return scratch;
                 }, scratches.Add);

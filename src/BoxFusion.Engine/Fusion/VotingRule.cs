@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace BoxFusion.Commands
+namespace BoxFusion.Fusion
 {
     /// <summary>How many models must agree on a fused box (Casado-García and Heras' ensemble strategies).</summary>
     public enum VotingRule
@@ -16,7 +16,8 @@ namespace BoxFusion.Commands
         Unanimous,
     }
 
-    internal static class VotingRuleExtensions
+    /// <summary>What a <see cref="VotingRule"/> means for a number of models, and the warning when no box can get the votes asked for.</summary>
+    public static class VotingRuleExtensions
     {
         public static int MinVotes(this VotingRule rule, int models)
         {
