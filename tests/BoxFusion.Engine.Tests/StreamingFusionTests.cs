@@ -299,6 +299,13 @@ namespace BoxFusion.Tests
                 Assert.Contains("has instance masks", layout.Break.ToString());
                 Assert.Equal(expected, Output(layout.ToSource(), new FusionOptions(), 1));
             }
+            // Masks after a file without any: the detections were let go, so they are read again.
+            var mixed = new[] { FixtureRuns.DataPath("sample", "cascade.json") }.Concat(paths).ToArray();
+            var mixedModels = new[] { "cascade" }.Concat(models).ToArray();
+            var again = Layout(mixed, mixedModels, 0);
+            Assert.Equal(LayoutState.InMemory, again.State);
+            Assert.True(again.Break.IsMask);
+            Assert.Equal(Output(InMemory(mixed, mixedModels), new FusionOptions(), 1), Output(again.ToSource(), new FusionOptions(), 1));
         }
 
         [Fact]

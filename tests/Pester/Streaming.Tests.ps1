@@ -93,6 +93,18 @@ Describe 'Merge-Detection -Path streams files grouped by image' {
         }
     }
 
+    It 'fuses files with instance masks in memory, saying why, with the same result' {
+        $caseM = Join-Path $DataRoot 'case-m'
+        $files = 1..3 | ForEach-Object { Join-Path $caseM "model$_.json" }
+        $expected = Import-Detection $files | Merge-Detection -ImageInfo (Join-Path $caseM 'gt.json') | ForEach-Object { "$_ $($_.MergedCount) $($null -ne $_.Mask)" }
+        Invoke-WithThreshold '0' {
+            $out = @(Merge-Detection -Path $files -ImageInfo (Join-Path $caseM 'gt.json') -Verbose -WarningVariable warned -WarningAction SilentlyContinue 4>&1)
+            $out | Where-Object { $_ -is [BoxFusion.Detection] } | ForEach-Object { "$_ $($_.MergedCount) $($null -ne $_.Mask)" } | Should -Be $expected
+            @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message) -match "model1.json' has instance masks.*fusing in memory" | Should -Not -BeNullOrEmpty
+            $warned | Should -BeNullOrEmpty -Because 'the first record has a mask, so nothing was let go'
+        }
+    }
+
     It 'reports progress while streaming, and stops promptly on Ctrl+C leaving no output' {
         $big = Join-Path $folder 'big'
         $files = [BoxFusion.Synthetic.EnsembleGenerator]::Write($big, [BoxFusion.Synthetic.SyntheticOptions]@{ Images = 3000; Models = 3; Classes = 20; Seed = 5 })
