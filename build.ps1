@@ -8,7 +8,8 @@
                (out/repository is a local PSResourceGet repository: register it to install from it).
     Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
-    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures).
+    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures),
+               then Merge-Detection -Path streaming against in memory at 5000 and 20000 images (about 1.2 GB of data).
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -199,6 +200,8 @@ function Invoke-Benchmark {
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Masks.ps1') -ModulePath $moduleDir -Images 1000
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Pictures.ps1') -ModulePath $moduleDir
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmark/Streaming.ps1') -ModulePath $moduleDir
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -18,6 +18,8 @@ namespace BoxFusion.Commands
     public sealed class MergeDetectionCommand : DetectionInputCommand
     {
         private readonly DetectionEnsemble ensemble = new DetectionEnsemble();
+        /// <summary>-Path: follows the files as they are read, to stream them when they are grouped by image (see <see cref="GroupedFiles"/>).</summary>
+        private EnsembleLayout layout;
         private CocoGroundTruth imageInfo;
 
         [Parameter]
@@ -99,6 +101,7 @@ namespace BoxFusion.Commands
             // Before any input is read, so a mistyped path fails at once rather than after a long read.
             if (ImageInfo != null) imageInfo = ImageInfoSource.Resolve(this, ImageInfo, nameof(ImageInfo), imagesOnly: true);
             base.BeginProcessing();
+            if (ParameterSetName != InputSet) layout = new EnsembleLayout(GroupedFiles.HoldLimit());
             WarnAboutUnusedOptions();
             // No GCSettings.LatencyMode here: it is process-wide, so concurrent runspaces undid each other's changes
             // (issue 12); and timed with and without SustainedLowLatency (2000 images, 5 fresh runs each) it made no
@@ -124,17 +127,32 @@ namespace BoxFusion.Commands
             }
         }
 
-        protected override void Accept(Detection detection) => ensemble.Add(detection);
+        protected override void BeginFile(string path, string model) => layout.BeginFile(path, model);
+
+        protected override void Accept(Detection detection)
+        {
+            if (layout == null)
+            {
+                ensemble.Add(detection);
+                return;
+            }
+            layout.Add(detection);
+            if (layout.State == LayoutState.MustReadAgain) GroupedFiles.ReadAgain(this, layout, Cancellation.Token);
+        }
 
         protected override void EndProcessing()
         {
-            if (ensemble.ImageCount == 0) return;
-            FusionContext context = CreateContext();
-            SizesFor(out double[] widths, out double[] heights, out bool[] unknown);
-            MaskReport.BeforeFusion(this, ensemble, widths, heights);
-            if (ClusterBy == ClusterBy.Mask && ensemble.MaskCount == 0)
+            IFusionSource source = layout != null ? layout.ToSource() : new EnsembleSource(ensemble);
+            if (source.ImageIds.Count == 0) return;
+            if (layout != null) GroupedFiles.DescribeWay(this, layout);
+            FusionContext context = CreateContext(source);
+            SizesFor(source.ImageIds, out double[] widths, out double[] heights, out bool[] unknown);
+            // Streaming is only chosen for files without masks (EnsembleLayout), so masks are always held.
+            var held = (source as EnsembleSource)?.Ensemble;
+            if (held != null) MaskReport.BeforeFusion(this, held, widths, heights);
+            if (ClusterBy == ClusterBy.Mask && (held == null || held.MaskCount == 0))
                 WriteWarning("-ClusterBy Mask: no detection has a mask, so detections are clustered by their boxes.");
-            int above = Emit(context, widths, heights, unknown);
+            int above = Emit(source, context, widths, heights, unknown);
             if (above > 0 && !context.Options.AllowOverflow)
             {
                 WriteWarning(string.Format(CultureInfo.InvariantCulture,
@@ -146,7 +164,7 @@ namespace BoxFusion.Commands
         /// Writes fused images in order while later images are fused on other threads, so each result can be
         /// written downstream and dropped early. Reports progress; Ctrl+C cancels the workers.
         /// </summary>
-        private int Emit(FusionContext context, double[] widths, double[] heights, bool[] unknown)
+        private int Emit(IFusionSource source, FusionContext context, double[] widths, double[] heights, bool[] unknown)
         {
             var done = new StrongBox<int>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -155,7 +173,7 @@ namespace BoxFusion.Commands
             string activity = "Merging detections (" + Method + ")";
             try
             {
-                foreach (var image in FusionEngine.FuseInOrder(ensemble, context, widths, heights, Cancellation.Token, done))
+                foreach (var image in source.FuseInOrder(context, widths, heights, Cancellation.Token, done))
                 {
                     if (unknown == null || !unknown[index])
                     {
@@ -169,9 +187,9 @@ namespace BoxFusion.Commands
                     if (clock.ElapsedMilliseconds >= nextReport)
                     {
                         nextReport = clock.ElapsedMilliseconds + 250;
-                        WriteProgress(new ProgressRecord(2, activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} images", index, ensemble.ImageCount))
+                        WriteProgress(new ProgressRecord(2, activity, string.Format(CultureInfo.InvariantCulture, "{0} of {1} images", index, source.ImageIds.Count))
                         {
-                            PercentComplete = (int)(100L * index / ensemble.ImageCount),
+                            PercentComplete = (int)(100L * index / source.ImageIds.Count),
                         });
                     }
                 }
@@ -180,11 +198,16 @@ namespace BoxFusion.Commands
             {
                 throw new PipelineStoppedException();
             }
+            catch (FileChangedException e)
+            {
+                ThrowTerminatingError(GroupedFiles.Changed(e));
+            }
+            if (source is StreamingFusion streaming) GroupedFiles.DescribeStreaming(this, streaming);
             if (nextReport > 500) WriteProgress(new ProgressRecord(2, activity, "Done") { RecordType = ProgressRecordType.Completed });
             return above;
         }
 
-        private FusionContext CreateContext()
+        private FusionContext CreateContext(IFusionSource source)
         {
             var bound = MyInvocation.BoundParameters;
             var options = new FusionOptions
@@ -205,16 +228,16 @@ namespace BoxFusion.Commands
             };
             try
             {
-                var weights = WeightResolver.Resolve(Weight, ensemble.Models);
-                var context = new FusionContext(options, ensemble.Models, weights);
+                var weights = WeightResolver.Resolve(Weight, source.Models);
+                var context = new FusionContext(options, source.Models, weights);
                 options.MinVotes = bound.ContainsKey(nameof(Voting)) ? Voting.MinVotes(context.ActiveModelCount) : MinVotes;
                 if (options.MinVotes > context.ActiveModelCount)
                 {
-                    var voters = ensemble.Models.Where((m, i) => context.RawWeights[i] > 0);
-                    WriteWarning(VotingRuleExtensions.UnreachableVotes(options.MinVotes, voters, context.ActiveModelCount < ensemble.Models.Count, "nothing is output"));
+                    var voters = source.Models.Where((m, i) => context.RawWeights[i] > 0);
+                    WriteWarning(VotingRuleExtensions.UnreachableVotes(options.MinVotes, voters, context.ActiveModelCount < source.Models.Count, "nothing is output"));
                 }
                 WriteVerbose(string.Format(CultureInfo.InvariantCulture, "{0}: {1} detections of {2} images from {3} models ({4}).",
-                    Method, ensemble.DetectionCount, ensemble.ImageCount, ensemble.Models.Count, string.Join(", ", ensemble.Models)));
+                    Method, source.DetectionCount, source.ImageIds.Count, source.Models.Count, string.Join(", ", source.Models)));
                 return context;
             }
             catch (ArgumentException e)
@@ -225,20 +248,20 @@ namespace BoxFusion.Commands
         }
 
         /// <summary>Image sizes from -ImageInfo; images it lacks are reported and left out.</summary>
-        private void SizesFor(out double[] widths, out double[] heights, out bool[] unknown)
+        private void SizesFor(IReadOnlyList<object> imageIds, out double[] widths, out double[] heights, out bool[] unknown)
         {
             widths = heights = null;
             unknown = null;
             var info = imageInfo;
             if (info == null) return;
-            int n = ensemble.ImageCount;
+            int n = imageIds.Count;
             widths = new double[n];
             heights = new double[n];
             unknown = new bool[n];
             var missing = new List<object>();
             for (int i = 0; i < n; i++)
             {
-                if (TryFindImage(info, ensemble.ImageIds[i], out var image))
+                if (TryFindImage(info, imageIds[i], out var image))
                 {
                     widths[i] = image.Width;
                     heights[i] = image.Height;
@@ -246,7 +269,7 @@ namespace BoxFusion.Commands
                 }
                 unknown[i] = true;
                 widths[i] = heights[i] = double.NaN;
-                missing.Add(ensemble.ImageIds[i]);
+                missing.Add(imageIds[i]);
             }
             // One error for all such images (a wrong -ImageInfo file would otherwise give thousands).
             if (missing.Count > 0)

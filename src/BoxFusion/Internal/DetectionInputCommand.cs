@@ -44,6 +44,9 @@ namespace BoxFusion.Commands
         /// <summary>Takes one detection (with an image id) from the pipeline or a file.</summary>
         protected abstract void Accept(Detection detection);
 
+        /// <summary>Called before a -Path file's records go to <see cref="Accept"/>, with the model name they carry.</summary>
+        protected virtual void BeginFile(string path, string model) { }
+
         protected override void BeginProcessing() => import = new ResultFileImport(this, 1);
 
         protected override void ProcessRecord()
@@ -71,7 +74,11 @@ namespace BoxFusion.Commands
             bool literal = ParameterSetName == LiteralPathSet;
             var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             var names = ModelNaming.NamesFor(this, files, Model);
-            for (int i = 0; i < files.Count; i++) import.Read(files[i], names[i], Accept, i + 1, files.Count);
+            for (int i = 0; i < files.Count; i++)
+            {
+                BeginFile(files[i], names[i]);
+                import.Read(files[i], names[i], Accept, i + 1, files.Count);
+            }
             import.Complete();
         }
 

@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Threading;
+using BoxFusion.Json;
+
+namespace BoxFusion.Fusion
+{
+    /// <summary>What an <see cref="EnsembleLayout"/> has and what the caller does next.</summary>
+    public enum LayoutState
+    {
+        /// <summary>Every file so far keeps each image's records together; the detections are held too.</summary>
+        Holding,
+        /// <summary>Every file so far is grouped by image and the detections outgrew the limit and were let go: fuse with <see cref="StreamingFusion"/>.</summary>
+        Streaming,
+        /// <summary>A file is not grouped by image; every detection is held (the in-memory way).</summary>
+        InMemory,
+        /// <summary>A file is not grouped by image after the detections were let go: call <see cref="EnsembleLayout.ReadAgain"/>.</summary>
+        MustReadAgain,
+    }
+
+    /// <summary>The first detection that showed the files cannot be streamed: a file not grouped by image, or a mask.</summary>
+    public sealed class GroupingBreak
+    {
+        internal GroupingBreak(string path, int fileIndex, long detection, object imageId, long firstSeen, bool mask = false)
+        {
+            Path = path;
+            FileIndex = fileIndex;
+            Detection = detection;
+            ImageId = imageId;
+            FirstSeen = firstSeen;
+            IsMask = mask;
+        }
+
+        /// <summary>The detection has an instance mask (masks are fused in memory) rather than breaking its file's grouping.</summary>
+        public bool IsMask { get; }
+
+        public string Path { get; }
+        public int FileIndex { get; }
+        /// <summary>0-based index among the file's good records (skipped records not counted).</summary>
+        public long Detection { get; }
+        public object ImageId { get; }
+        /// <summary>0-based index of the same image's first record in that file.</summary>
+        public long FirstSeen { get; }
+
+        public override string ToString() => IsMask
+            ? string.Format(CultureInfo.InvariantCulture, "'{0}' has instance masks (its detection {1} has one), and masks are fused in memory", Path, Detection + 1)
+            : string.Format(CultureInfo.InvariantCulture,
+                "'{0}' is not grouped by image: its detection {1} is of image {2} again, after other images (the image's first is detection {3})",
+                Path, Detection + 1, ImageIds.Describe(ImageId), FirstSeen + 1);
+    }
+
+    /// <summary>
+    /// Follows result files as they are read one after another (the first reading of Merge-Detection -Path).
+    /// It holds the detections in a <see cref="DetectionEnsemble"/> while there are at most <see cref="HoldLimit"/>,
+    /// and notes, per file, the runs of records of one image and whether each image has a single run (the file is
+    /// grouped by image: mmdetection, detectron2 and YOLO write results that way). When every file is grouped and
+    /// the detections outgrow the limit, it lets them go: the files can then be fused by reading them again side by
+    /// side (<see cref="StreamingFusion"/>), holding only the images in flight. A file found not grouped while the
+    /// detections are still held costs nothing: they stay held and fusion is in memory.
+    /// Why not stream in one reading: a file's grouping is only known at its end, and an image fused before a later
+    /// record of it turned up would be wrong; so the first reading checks, the second streams.
+    /// </summary>
+    public sealed class EnsembleLayout
+    {
+        private readonly List<LayoutFile> files = new List<LayoutFile>();
+        private Dictionary<object, int> imageIndex = new Dictionary<object, int>();
+        private List<object> imageIds = new List<object>();
+        /// <summary>Per image: the file of its latest run, and where that run started (for messages).</summary>
+        private List<int> lastFile = new List<int>();
+        private List<long> runStart = new List<long>();
+        // Runs of all files, file after file: the image of each run and its record count.
+        private List<int> runImage = new List<int>();
+        private List<int> runCount = new List<int>();
+        private LayoutFile current;
+        private object currentId;
+        private Detection pending;
+
+        public EnsembleLayout(long holdLimit)
+        {
+            if (holdLimit < 0) throw new ArgumentOutOfRangeException(nameof(holdLimit));
+            HoldLimit = holdLimit;
+            Ensemble = new DetectionEnsemble();
+        }
+
+        /// <summary>Detections held before letting go of them (when every file so far is grouped by image).</summary>
+        public long HoldLimit { get; }
+        public LayoutState State { get; private set; }
+        /// <summary>The held detections (<see cref="LayoutState.Holding"/> and <see cref="LayoutState.InMemory"/>), else null.</summary>
+        public DetectionEnsemble Ensemble { get; private set; }
+        /// <summary>The first detection that showed a file is not grouped by image; null while all are.</summary>
+        public GroupingBreak Break { get; private set; }
+        public int FileCount => files.Count;
+        public long DetectionCount
+        {
+            get
+            {
+                if (Ensemble != null && State == LayoutState.InMemory) return Ensemble.DetectionCount;
+                long n = 0;
+                foreach (var f in files) n += f.Count;
+                return n;
+            }
+        }
+
+        internal IReadOnlyList<LayoutFile> Files => files;
+        internal List<object> ImageIdList => imageIds;
+        internal List<int> RunImage => runImage;
+        internal List<int> RunCount => runCount;
+
+        /// <summary>The next file's records follow; <paramref name="model"/> is the name its reader gives them.</summary>
+        public void BeginFile(string path, string model)
+        {
+            if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            current = new LayoutFile(path, model ?? string.Empty, files.Count, runImage?.Count ?? 0);
+            files.Add(current);
+            currentId = null;
+        }
+
+        /// <summary>One good record of the current file, in file order.</summary>
+        public void Add(Detection detection)
+        {
+            if (detection == null) throw new ArgumentNullException(nameof(detection));
+            if (current == null) throw new InvalidOperationException("BeginFile must come first.");
+            switch (State)
+            {
+                case LayoutState.InMemory: Ensemble.Add(detection); return;
+                case LayoutState.MustReadAgain: throw new InvalidOperationException("ReadAgain must come first.");
+            }
+            if (detection.Mask != null)
+            {
+                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, detection.ImageId, current.Count, mask: true));
+                if (State == LayoutState.InMemory) Ensemble.Add(detection);
+                else pending = detection;
+                return;
+            }
+            var id = detection.ImageId;
+            if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
+            {
+                if (!StartRun(id))
+                {
+                    // Not grouped: fuse in memory from here on.
+                    if (State == LayoutState.InMemory) Ensemble.Add(detection);
+                    else pending = detection;
+                    return;
+                }
+            }
+            runCount[runCount.Count - 1]++;
+            current.Count++;
+            if (State == LayoutState.Holding)
+            {
+                Ensemble.Add(detection);
+                if (Ensemble.DetectionCount > HoldLimit)
+                {
+                    Ensemble = null;
+                    State = LayoutState.Streaming;
+                }
+            }
+        }
+
+        /// <summary>Starts a run of records of one image; false (and the state changed) when the file already had one.</summary>
+        private bool StartRun(object id)
+        {
+            if (!imageIndex.TryGetValue(id, out int image))
+            {
+                image = imageIds.Count;
+                imageIndex.Add(id, image);
+                imageIds.Add(id);
+                lastFile.Add(-1);
+                runStart.Add(0);
+            }
+            else if (lastFile[image] == current.Index)
+            {
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, id, runStart[image]));
+                return false;
+            }
+            lastFile[image] = current.Index;
+            runStart[image] = current.Count;
+            currentId = id;
+            runImage.Add(image);
+            runCount.Add(0);
+            return true;
+        }
+
+        /// <summary>From here on the detections are held (read again first if they were let go); the runs are of no further use.</summary>
+        private void Stop(GroupingBreak reason)
+        {
+            Break = reason;
+            State = State == LayoutState.Holding ? LayoutState.InMemory : LayoutState.MustReadAgain;
+            imageIndex = null;
+            imageIds = null;
+            lastFile = null;
+            runStart = null;
+            runImage = null;
+            runCount = null;
+        }
+
+        /// <summary>
+        /// After a file turned out not grouped once the detections were let go: reads the good records seen so far
+        /// again (the earlier files whole, the current one up to the break), then holds every detection from here on
+        /// (<see cref="LayoutState.InMemory"/>). A file that no longer gives the same records is a <see cref="FileChangedException"/>.
+        /// </summary>
+        /// <param name="progress">Called now and then with the file, bytes read and its length.</param>
+        public void ReadAgain(Action<string, long, long> progress = null, CancellationToken cancel = default)
+        {
+            if (State != LayoutState.MustReadAgain) throw new InvalidOperationException("Nothing to read again.");
+            var ensemble = new DetectionEnsemble();
+            foreach (var file in files)
+            {
+                if (file.Count == 0) continue;
+                using (var feed = new FileFeed(file.Path, file.Model, file.Count, cancel))
+                {
+                    for (long i = 0; i < file.Count; i++)
+                    {
+                        ensemble.Add(feed.Next());
+                        if ((i & 0xFFFF) == 0xFFFF) progress?.Invoke(file.Path, feed.Position, feed.Length);
+                    }
+                }
+            }
+            ensemble.Add(pending);
+            pending = null;
+            Ensemble = ensemble;
+            State = LayoutState.InMemory;
+        }
+
+        /// <summary>The held detections or the streaming files, as fusion takes them; null while a reading again is due.</summary>
+        public IFusionSource ToSource()
+        {
+            switch (State)
+            {
+                case LayoutState.Holding:
+                case LayoutState.InMemory: return new EnsembleSource(Ensemble);
+                case LayoutState.Streaming: return new StreamingFusion(this);
+                default: return null;
+            }
+        }
+    }
+
+    /// <summary>One file as <see cref="EnsembleLayout"/> saw it: its good records and its runs of one image.</summary>
+    internal sealed class LayoutFile
+    {
+        public LayoutFile(string path, string model, int index, int firstRun)
+        {
+            Path = path;
+            Model = model;
+            Index = index;
+            FirstRun = firstRun;
+        }
+
+        public string Path { get; }
+        public string Model { get; }
+        public int Index { get; }
+        public int FirstRun { get; }
+        public long Count;
+    }
+}
