@@ -5,6 +5,11 @@ BeforeAll {
     $script:Manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'BoxFusion.psd1')
     $script:BuiltManifest = Import-PowerShellDataFile (Join-Path $ModulePath 'BoxFusion.psd1')
     $script:PSData = $Manifest.PrivateData.PSData
+    # The cmdlets the compiled module defines (whatever the manifest says): the classes with a [Cmdlet] attribute.
+    $script:CmdletsInAssembly = @(
+        [System.Reflection.Assembly]::LoadFrom((Join-Path $ModulePath 'BoxFusion.dll')).GetExportedTypes() |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" })
 
     # The pwsh running the tests, as a file name and the arguments that come before a script's own.
     function Get-PwshStart {
@@ -67,11 +72,19 @@ Describe 'The manifest' {
         $Manifest.ModuleVersion | Should -Be $entry.Version
     }
 
-    It 'has release notes, and a changelog entry, that name every exported cmdlet' {
+    It 'exports every cmdlet that BoxFusion.dll defines, and no other' {
+        ($Manifest.CmdletsToExport | Sort-Object) | Should -Be ($CmdletsInAssembly | Sort-Object)
+    }
+
+    It 'has release notes, a changelog entry and a README cmdlet table that name every cmdlet' {
         $entry = Get-NewestChangelogEntry
-        foreach ($cmdlet in $Manifest.CmdletsToExport) {
-            $PSData.ReleaseNotes | Should -Match "\b$([regex]::Escape($cmdlet))\b"
-            $entry.Text | Should -Match "\b$([regex]::Escape($cmdlet))\b"
+        $readme = Get-Content (Join-Path $RepoRoot 'README.md') -Raw
+        $CmdletsInAssembly.Count | Should -BeGreaterThan 0
+        foreach ($cmdlet in $CmdletsInAssembly) {
+            $name = [regex]::Escape($cmdlet)
+            $PSData.ReleaseNotes | Should -Match "(?<![\w-])$name(?![\w-])" -Because "the release notes name every cmdlet of this version"
+            $entry.Text | Should -Match "(?<![\w-])$name(?![\w-])" -Because "CHANGELOG.md's $($entry.Version) entry names every cmdlet"
+            $readme | Should -Match "(?m)^\| ``$name``" -Because "README's Cmdlets table has a row for every cmdlet"
         }
     }
 
@@ -196,6 +209,11 @@ try {
     `$result.Packages = @(Get-ChildItem '$RepositoryFolder' -Filter *.nupkg | ForEach-Object Name)
     `$result.FoundByName = @(Find-PSResource -Name BoxFusion -Repository `$name | ForEach-Object { "`$(`$_.Name) `$(`$_.Version)" })
     `$result.FoundByCommand = @(Find-PSResource -CommandName Merge-Detection -Repository `$name | ForEach-Object { `$_.ParentResource.Name })
+    # Each cmdlet on its own, the graphics ones included: the command names the package declares.
+    `$result.FoundByEachCommand = [ordered]@{}
+    foreach (`$command in '$($Manifest.CmdletsToExport -join "', '")') {
+        `$result.FoundByEachCommand[`$command] = @(Find-PSResource -CommandName `$command -Repository `$name | ForEach-Object { `$_.ParentResource.Name })
+    }
     Install-PSResource -Name BoxFusion -Repository `$name -Scope CurrentUser -Quiet
     # A fresh pwsh (same temporary home): the module is found by name on the CurrentUser module path.
     `$pwsh = [Environment]::ProcessPath
@@ -239,8 +257,11 @@ finally {
         $Result.FoundByName | Should -Be "BoxFusion $($Manifest.ModuleVersion)"
     }
 
-    It 'is found by Find-PSResource -CommandName Merge-Detection' {
+    It 'is found by Find-PSResource -CommandName Merge-Detection, and by the name of each of its cmdlets' {
         $Result.FoundByCommand | Should -Contain 'BoxFusion'
+        foreach ($cmdlet in $Manifest.CmdletsToExport) {
+            $Result.FoundByEachCommand.$cmdlet | Should -Contain 'BoxFusion' -Because "Find-PSResource -CommandName $cmdlet must find it"
+        }
     }
 
     It 'imports by name in a fresh pwsh from the CurrentUser path it was installed to' {
