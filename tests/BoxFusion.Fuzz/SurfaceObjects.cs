@@ -1,9 +1,15 @@
-# The fuzz oracle of the other surfaces, part 2 (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1): -ImageInfo objects with
-# odd values and the rules they must pass (MakeImageRecords), New-Detection input of every kind and what each must give
-# (MakeDetectionInputs), and the comparisons of what the cmdlets gave.
+// The fuzz oracle of the other surfaces, part 2: -ImageInfo objects with odd values and the rules they must pass
+// (MakeImageRecords), New-Detection input of every kind and what each must give (MakeDetectionInputs), and the
+// comparisons of what the cmdlets gave.
 
-$script:FuzzSurfaceObjectsSource = @'
-namespace BoxFusionFuzz
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+
+namespace BoxFusion.Fuzz
 {
     public static partial class SurfaceOracle
     {
@@ -167,10 +173,11 @@ namespace BoxFusionFuzz
                 string[] names = { "ImageId", "CategoryId", "Score", "X", "Y", "Width", "Height" };
                 var o = new PSObject();
                 for (int k = 0; k < names.Length; k++) o.Properties.Add(new PSNoteProperty(names[k], values[k]));
-                o.Properties.Add(new PSNoteProperty("Model", "m" + rng.Next(3)));
+                string model = "m" + rng.Next(3);
+                o.Properties.Add(new PSNoteProperty("Model", model));
                 inputs[i] = o;
                 notes.Add("(" + string.Join(", ", values.Select(x => x is string s ? "'" + s + "'" : Convert.ToString(x, CultureInfo.InvariantCulture))) + ")");
-                verdict.PerInput.Add(ExpectDetection(values, "m" + ((PSNoteProperty)o.Properties["Model"]).Value.ToString().Substring(1), out string refused));
+                verdict.PerInput.Add(ExpectDetection(values, model, out string refused));
                 verdict.RefusedAs.Add(refused);
             }
             description = string.Join(" ", notes);
@@ -237,4 +244,3 @@ namespace BoxFusionFuzz
         }
     }
 }
-'@
