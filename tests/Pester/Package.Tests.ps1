@@ -268,6 +268,8 @@ finally {
             foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md', 'BoxFusion.psd1', 'BoxFusion.dll', 'BoxFusion.Engine.dll') {
                 $names | Should -Contain $file
             }
+            # Test code stays out: the fuzz test's library is built beside the module (out/fuzz), never into it.
+            @($names | Where-Object { $_ -like '*BoxFusion.Fuzz*' }) | Should -BeNullOrEmpty
             $reader = [System.IO.StreamReader]::new($zip.GetEntry('BoxFusion.nuspec').Open())
             [xml]$nuspec = $reader.ReadToEnd()
             $reader.Dispose()
