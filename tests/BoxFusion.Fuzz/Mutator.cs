@@ -2,13 +2,6 @@
 // of damage), truncation, byte flips, swapped tokens, deleted fields, extreme and random valid numbers. The
 // structural mutations and the tokenizer are the rest of the partial class Mutator, in StructuralMutations.cs.
 
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace BoxFusion.Fuzz
 {
     public sealed class Mutant

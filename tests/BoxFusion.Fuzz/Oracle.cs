@@ -2,14 +2,6 @@
 // documented rules for records (Oracle.Classify -> Expectation), and the comparisons of what the pipeline gave
 // against it (CompareImported, CompareSubmission, IsJson).
 
-using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
-using System.Text.Json;
-
 namespace BoxFusion.Fuzz
 {
     /// <summary>What an independent reading of a results file says the reader must do.</summary>

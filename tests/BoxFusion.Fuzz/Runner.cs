@@ -1,11 +1,6 @@
 // Running one case: the pipeline under test, in a runspace of its own, on a background thread with a time limit
 // (tests/Fuzz/Runner.ps1 makes the runspace and the pipeline).
 
-using System;
-using System.Collections.ObjectModel;
-using System.Management.Automation;
-using System.Threading;
-
 namespace BoxFusion.Fuzz
 {
     /// <summary>What a pipeline run gave: its output, the exception it threw, or that it did not finish in time.</summary>

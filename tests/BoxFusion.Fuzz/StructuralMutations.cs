@@ -2,12 +2,6 @@
 // (a BOM, another top level, trailing content, deep nesting, invalid UTF-8, ...) and the JSON tokenizer and text
 // helpers the mutations share.
 
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Text;
-
 namespace BoxFusion.Fuzz
 {
     public static partial class Mutator

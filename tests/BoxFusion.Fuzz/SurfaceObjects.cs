@@ -2,18 +2,14 @@
 // (MakeImageRecords), New-Detection input of every kind and what each must give (MakeDetectionInputs), and the
 // comparisons of what the cmdlets gave.
 
-using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
-
 namespace BoxFusion.Fuzz
 {
     public static partial class SurfaceOracle
     {
         // --- -ImageInfo objects -----------------------------------------------------------------------------------
+
+        /// <summary>What the records are made of, by shape: 0 hashtables, 1 and 2 objects, 3 either at random.</summary>
+        private static readonly string[] ShapeNames = { "hashtables", "objects", "objects", "mixed" };
 
         private static readonly object[] OddValues =
         {
@@ -79,7 +75,7 @@ namespace BoxFusion.Fuzz
             else if (holder == 1) { var o = new PSObject(); o.Properties.Add(new PSNoteProperty("images", records.ToArray())); given = o; notes.Add("under 'images' of an object"); }
             else if (records.Count == 1 && rng.Next(2) == 0) { given = records[0]; notes.Add("one record alone"); }
             else given = records.ToArray();
-            notes.Add(new[] { "hashtables", "objects", "objects", "mixed" }[shape]);
+            notes.Add(ShapeNames[shape]);
             description = string.Join("; ", notes);
             return given;
         }

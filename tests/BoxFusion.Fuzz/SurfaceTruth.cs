@@ -2,16 +2,6 @@
 // (MutateTruth) and the independent reading (ReadTruth) with its evaluation. Part 2, for -ImageInfo objects and
 // New-Detection input, is SurfaceObjects.cs; the driver is tests/Fuzz/Surfaces.ps1.
 
-using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
 namespace BoxFusion.Fuzz
 {
     /// <summary>What a surface case must give: Valid (accepted, and then exactly Expected), Invalid (refused), Uncertain (either).</summary>
