@@ -2,14 +2,7 @@
 # limit) in a child pwsh, so the test run itself never hangs: each case gets its own runspace and time limit
 # inside the child, and the child as a whole is killed if it outlives its limit.
 
-# The command line of the pwsh running the tests (dotnet + pwsh.dll when started as a dotnet tool).
-function Get-PwshCommandLine {
-    $exe = [Environment]::ProcessPath
-    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
-    @($exe)
-}
-
-# How to start that pwsh with these arguments, its output captured. -FileSizeLimitKB runs it under `ulimit -f`
+# How to start the pwsh running the tests (Get-PwshCommandLine) with these arguments, its output captured. -FileSizeLimitKB runs it under `ulimit -f`
 # (Unix), so writing past that size fails with EFBIG.
 function New-PwshStartInfo([string[]] $Arguments, [int] $FileSizeLimitKB = 0) {
     $pwsh = @(Get-PwshCommandLine)

@@ -8,10 +8,8 @@ BeforeAll {
 
     # The pwsh running the tests, as a file name and the arguments that come before a script's own.
     function Get-PwshStart {
-        $exe = [Environment]::ProcessPath
-        $prefix = @()
-        if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { $prefix += Join-Path $PSHOME 'pwsh.dll' }
-        @{ File = $exe; Prefix = $prefix }
+        $pwsh = @(Get-PwshCommandLine)
+        @{ File = $pwsh[0]; Prefix = @($pwsh | Select-Object -Skip 1) }
     }
 
     # Runs a script in a new pwsh whose home, data, config and cache folders are under $HomeFolder, so PSResourceGet's

@@ -7,6 +7,13 @@ $script:SampleFolder = Join-Path $script:DataRoot 'sample'
 $script:SampleTruth = Join-Path $script:SampleFolder 'gt.json'
 $script:SampleModels = @('yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $script:SampleFolder "$_.json" })
 
+# The command line of the pwsh running the tests (dotnet + pwsh.dll when started as a dotnet tool).
+function Get-PwshCommandLine {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
+    @($exe)
+}
+
 function Import-ModuleUnderTest {
     Import-Module $script:ModulePath -Force -ErrorAction Stop
 }
