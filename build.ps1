@@ -6,11 +6,12 @@
     Build      compiles the module into out/BoxFusion (psd1, dlls, native graphics libraries, format, types and help files, licence, notices).
     Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
                (out/repository is a local PSResourceGet repository: register it to install from it).
-    Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
+    Test       packages, runs the xunit engine tests, builds the fuzz test library (out/fuzz), then Pester in a child
+               pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
     Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures),
                then Merge-Detection -Path streaming against in memory at 5000 and 20000 images (about 1.2 GB of data).
-    Fuzz       builds and runs the long fuzz test of bad input.
+    Fuzz       builds (with the fuzz test library, into out/fuzz) and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -129,6 +130,12 @@ function Invoke-Package {
     $package
 }
 
+# The fuzz test's compiled library (mutations, oracle, case runner); its build copies it to out/fuzz, beside the
+# module, never in it: tests/Fuzz/Fuzz.ps1 loads it with the engine of out/BoxFusion.
+function Build-FuzzLibrary {
+    Invoke-Native 'dotnet build (fuzz library)' { dotnet build (Join-Path $root 'tests/BoxFusion.Fuzz/BoxFusion.Fuzz.csproj') -c $Configuration --nologo -v quiet @msbuildProperties }
+}
+
 function Restore-Pester {
     $packages = Join-Path $out 'packages'
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
@@ -151,6 +158,7 @@ function Invoke-Test {
     if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1; Write-Host ($xunitLog | Select-Object -Last 30 | Out-String) }
 
     Write-Host 'Cmdlet tests (Pester, in a child pwsh importing out/BoxFusion)...' -ForegroundColor Cyan
+    Build-FuzzLibrary
     $pester = Restore-Pester
     $resultFile = Join-Path $out 'pester-result.json'
     $script = @"
@@ -207,6 +215,7 @@ function Invoke-Benchmark {
 
 function Invoke-Fuzz {
     Invoke-Build
+    Build-FuzzLibrary
     $pwsh = Get-PwshCommand
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases -SurfaceCases ([math]::Max(600, [int]($FuzzCases / 5)))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }

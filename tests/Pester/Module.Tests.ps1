@@ -4,10 +4,8 @@ BeforeAll {
 
 Describe 'The built module' {
     It 'imports in a new pwsh by path and lists its cmdlets and aliases' {
-        $pwsh = [Environment]::ProcessPath
-        $args = @()
-        if ((Split-Path $pwsh -Leaf) -match '^dotnet') { $args += Join-Path $PSHOME 'pwsh.dll' }
-        $names = & $pwsh @args -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; (Get-Command -Module BoxFusion).Name -join ','"
+        $pwsh = @(Get-PwshCommandLine)
+        $names = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$ModulePath'; (Get-Command -Module BoxFusion).Name -join ','"
         $LASTEXITCODE | Should -Be 0
         $list = "$names" -split ','
         foreach ($name in 'Import-Detection', 'Merge-Detection', 'Export-Submission', 'Import-Detections', 'Merge-Detections') {

@@ -13,10 +13,8 @@ BeforeAll {
 
     # The pwsh running the tests, as a file name and the arguments that come before a script's own.
     function Get-PwshStart {
-        $exe = [Environment]::ProcessPath
-        $prefix = @()
-        if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { $prefix += Join-Path $PSHOME 'pwsh.dll' }
-        @{ File = $exe; Prefix = $prefix }
+        $pwsh = @(Get-PwshCommandLine)
+        @{ File = $pwsh[0]; Prefix = @($pwsh | Select-Object -Skip 1) }
     }
 
     # Runs a script in a new pwsh whose home, data, config and cache folders are under $HomeFolder, so PSResourceGet's
@@ -289,6 +287,8 @@ finally {
             foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md', 'BoxFusion.psd1', 'BoxFusion.dll', 'BoxFusion.Engine.dll') {
                 $names | Should -Contain $file
             }
+            # Test code stays out: the fuzz test's library is built beside the module (out/fuzz), never into it.
+            @($names | Where-Object { $_ -like '*BoxFusion.Fuzz*' }) | Should -BeNullOrEmpty
             $reader = [System.IO.StreamReader]::new($zip.GetEntry('BoxFusion.nuspec').Open())
             [xml]$nuspec = $reader.ReadToEnd()
             $reader.Dispose()
