@@ -56,8 +56,9 @@ namespace BoxFusion.Graphics
         public uint Background { get; set; } = Colors.Canvas;
 
         /// <summary>
-        /// zlib level of the PNG, 0 to 9. With the Up filter, level 1 makes photos about 10% larger than the best
-        /// setting (all filters, level 6) in a third of the time, which is what keeps drawing at 100+ images a second.
+        /// zlib level of the PNG, 0 to 9. With the Up filter, level 1 makes 640 x 480 photos about a fifth larger than the
+        /// best setting (all filters, level 6) in under a third of the time (7.5 against 26 ms of CPU for RGB), which is
+        /// what keeps drawing above 100 images a second on 2 cores.
         /// </summary>
         public int PngCompression { get; set; } = 1;
     }
