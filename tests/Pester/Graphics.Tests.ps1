@@ -141,6 +141,9 @@ Describe 'Export-DetectionImage and bad input' {
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -Color @{ m = 'reddish' } } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -GroundTruthColor '#12345' } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -LineWidth 500 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -BackgroundColor 'nope' } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -FontSize 401 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -MinScore 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
         New-Box | Export-DetectionImage -Path (Join-Path $TestDrive 'huge') -ImageInfo ([pscustomobject]@{ id = 1; width = 50000; height = 50000 }) -ErrorVariable big -ErrorAction SilentlyContinue
         $big[0].FullyQualifiedErrorId | Should -BeLike 'ImageSizeInvalid,*'

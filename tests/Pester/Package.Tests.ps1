@@ -191,6 +191,7 @@ Describe 'The package in a local PSResourceGet repository' -Skip:$IsWindows {
         $script:RepositoryFolder = Join-Path $Work 'repository'
         $script:ResultFile = Join-Path $Work 'result.json'
         $script:Submission = Join-Path $Work 'submission.json'
+        $script:Pictures = Join-Path $Work 'pictures'
         $null = New-Item -ItemType Directory $HomeFolder, $RepositoryFolder
         $script:RepositoryName = 'BoxFusionTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         # The package build.ps1 -Task Package made (the Test task sets BOXFUSION_PACKAGE), else the built module folder.
@@ -224,8 +225,12 @@ Set-Location '$sample'
 `$fused = `$detections | Merge-Detection -Method WBF -ImageInfo gt.json
 `$score = `$fused | Measure-Detection -GroundTruth gt.json
 `$fused | Export-Submission '$Submission'
+# the graphics cmdlets, whose native library must load from the installed copy's own folder
+`$drawn = `$fused | Export-DetectionImage -Path '$Pictures' -GroundTruth gt.json -First 2 -PassThru
+`$score | Export-PrecisionRecallChart '$Pictures/pr.png'
+`$native = @([System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -Match 'SkiaSharp' | ForEach-Object FileName)
 `$module = Get-Module BoxFusion
-@{ ModuleBase = `$module.ModuleBase; Version = "`$(`$module.Version)"; Fused = @(`$fused).Count; AP = `$score.AP } | ConvertTo-Json -Compress
+@{ ModuleBase = `$module.ModuleBase; Version = "`$(`$module.Version)"; Fused = @(`$fused).Count; AP = `$score.AP; Pictures = @(`$drawn).Count; Native = `$native } | ConvertTo-Json -Compress
 '@
     `$json = & `$pwsh @prefix -NoProfile -NonInteractive -Command `$job
     if (`$LASTEXITCODE -ne 0) { throw "The fresh pwsh failed: `$json" }
@@ -277,6 +282,27 @@ finally {
         $Result.Job.Fused | Should -Be @($fused).Count
         $Result.Job.AP | Should -Be $expected.AP
         @(Get-Content $Submission -Raw | ConvertFrom-Json).Count | Should -Be @($fused).Count
+    }
+
+    It 'draws pictures and a chart with the native graphics library of the installed copy' {
+        $Result.Job.Pictures | Should -Be 2
+        @(Get-ChildItem $Pictures -Filter *.png).Count | Should -Be 3
+        $Result.Job.Native | Should -Not -BeNullOrEmpty
+        foreach ($library in $Result.Job.Native) { $library | Should -BeLike "$($Result.Job.ModuleBase)*runtimes*" }
+    }
+
+    It 'carries no debug symbols, and each runtime''s native libraries once' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $RepositoryFolder $Result.Packages[0]))
+        try { $names = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+        $names | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
+        $native = @($names | Where-Object { $_ -like 'runtimes/*/native/*' })
+        $runtimes = @($native | ForEach-Object { $_.Split('/')[1] } | Sort-Object -Unique)
+        $runtimes | Should -Be 'linux-arm64', 'linux-musl-arm64', 'linux-musl-x64', 'linux-x64', 'osx', 'win-arm64', 'win-x64'
+        foreach ($runtime in $runtimes) {
+            @($native | Where-Object { $_ -like "runtimes/$runtime/*" } | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) } | Sort-Object) |
+                Should -Be 'libHarfBuzzSharp', 'libSkiaSharp' -Because $runtime
+        }
     }
 
     It 'holds LICENSE, THIRD-PARTY-NOTICES.md, README.md and CHANGELOG.md, and the nuspec carries the manifest''s metadata' {
