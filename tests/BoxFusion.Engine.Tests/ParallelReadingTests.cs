@@ -66,8 +66,8 @@ namespace BoxFusion.Tests
             d.ImageId, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height);
 
         [Theory]
-        [InlineData(1, ParallelFileReading.DefaultAheadRecords)]
-        [InlineData(2, ParallelFileReading.DefaultAheadRecords)]
+        [InlineData(1, -1)]
+        [InlineData(2, ParallelFileReading.DefaultAheadDetections)]
         [InlineData(3, 0)]
         [InlineData(8, 5000)]
         [InlineData(0, 1)]

@@ -12,16 +12,17 @@ namespace BoxFusion.Json
     /// hands their records back to one caller file by file, in file order, block by block: the caller sees exactly what
     /// reading the files one after another would give, records, failures and their order, only sooner.
     /// Memory stays bounded: the file the caller is on reads a few blocks ahead of it, and the files after it together
-    /// hold at most <see cref="DefaultAheadRecords"/> records until their turn.
+    /// hold a bounded number of records until their turn.
     /// </summary>
     public sealed class ParallelFileReading : IDisposable
     {
         /// <summary>Records per block: small enough for a prompt stop, large enough that handing blocks over costs nothing.</summary>
         public const int BlockSize = 4096;
-        /// <summary>Records the files after the caller's may hold (about 25 MB of detections, or 15 MB of values).</summary>
-        public const long DefaultAheadRecords = 1L << 18;
+        /// <summary>Records the files after the caller's may hold: about 4 MB of detections (cmdlets whose memory is held low, as
+        /// Merge-Detection's streaming first reading) or 15 MB of values (an ensemble, which will hold them all anyway).</summary>
+        public const long DefaultAheadDetections = 1L << 15, DefaultAheadValues = 1L << 18;
         /// <summary>Blocks the caller's file may read ahead of the caller.</summary>
-        private const int QueuedBlocksOfCurrent = 16;
+        private const int QueuedBlocksOfCurrent = 8;
 
         private readonly IReadOnlyList<string> paths, models;
         private readonly bool detections;
@@ -39,16 +40,16 @@ namespace BoxFusion.Json
 
         /// <param name="threads">Files read at once; 0 or less: one per core. Never more than the files.</param>
         /// <param name="detections">True: blocks of <see cref="Detection"/> objects; false: blocks of values (see <see cref="EnsembleReading"/>).</param>
+        /// <param name="aheadRecords">Records the files after the caller's may hold; -1: the default for the kind of block.</param>
         /// <param name="open">Opens a file's reader (tests give readers over memory); default: the file on disk.</param>
         public ParallelFileReading(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, bool detections,
-            long aheadRecords = DefaultAheadRecords, Func<string, string, CocoResultReader> open = null, CancellationToken cancel = default)
+            long aheadRecords = -1, Func<string, string, CocoResultReader> open = null, CancellationToken cancel = default)
         {
             this.paths = paths ?? throw new ArgumentNullException(nameof(paths));
             this.models = models ?? throw new ArgumentNullException(nameof(models));
             if (models.Count != paths.Count) throw new ArgumentException("One model name per file is needed.", nameof(models));
-            if (aheadRecords < 0) throw new ArgumentOutOfRangeException(nameof(aheadRecords));
             this.detections = detections;
-            this.aheadRecords = aheadRecords;
+            this.aheadRecords = aheadRecords >= 0 ? aheadRecords : detections ? DefaultAheadDetections : DefaultAheadValues;
             this.open = open ?? ((path, model) => new CocoResultReader(path, model));
             this.cancel = cancel;
             stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
