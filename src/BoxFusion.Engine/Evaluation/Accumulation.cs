@@ -13,8 +13,6 @@ namespace BoxFusion.Evaluation
             public int[] Slots = new int[64], Rank = new int[64], SortTmp;
             public ushort[] Matched = new ushort[64], Ignored = new ushort[64], FMatched = new ushort[64], FIgnored = new ushort[64];
             public double[] FScore = new double[64], SortedScore = new double[64];
-            /// <summary>Per ranked detection, its flags for every area range (j * A + a): gathered in one pass over the slots.</summary>
-            public ushort[] MatchedByArea = new ushort[256], IgnoredByArea = new ushort[256];
             public double[] CandRc = new double[64], CandPr = new double[64], CandScore = new double[64];
             public int[] CandCount = new int[16], Tp = new int[16], FpExtra = new int[16];
 
@@ -25,13 +23,6 @@ namespace BoxFusion.Evaluation
                 Slots = new int[size]; Rank = new int[size];
                 Matched = new ushort[size]; Ignored = new ushort[size]; FMatched = new ushort[size]; FIgnored = new ushort[size];
                 FScore = new double[size]; SortedScore = new double[size];
-            }
-
-            public void EnsureByArea(int n)
-            {
-                if (MatchedByArea.Length >= n) return;
-                int size = Math.Max(n, MatchedByArea.Length * 2);
-                MatchedByArea = new ushort[size]; IgnoredByArea = new ushort[size];
             }
 
             public void EnsureCandidates(int t, int cap)
@@ -108,18 +99,13 @@ namespace BoxFusion.Evaluation
             }
             StableSort.Sort(s.Slots, 0, total, ref s.SortTmp, new SlotScoreOrder { Score = run.SlotScore });
             // Each detection's rank within its own image: a max-detections limit keeps the image's top ranks only.
-            // The slots' values are gathered once, in rank order, so the passes below read them in sequence.
-            s.EnsureByArea(total * A);
+            // Ranks and scores are gathered once, in rank order, so the passes below (every area range and
+            // max-detections) read them in sequence.
             for (int j = 0; j < total; j++)
             {
                 int slot = s.Slots[j];
                 s.Rank[j] = run.SlotRank[slot];
                 s.SortedScore[j] = run.SlotScore[slot];
-                for (int a = 0; a < A; a++)
-                {
-                    s.MatchedByArea[j * A + a] = run.SlotMatched[slot * A + a];
-                    s.IgnoredByArea[j * A + a] = run.SlotIgnored[slot * A + a];
-                }
             }
 
             for (int a = 0; a < A; a++)
@@ -129,8 +115,9 @@ namespace BoxFusion.Evaluation
                 if (npig == 0) continue;
                 for (int j = 0; j < total; j++)
                 {
-                    s.Matched[j] = s.MatchedByArea[j * A + a];
-                    s.Ignored[j] = s.IgnoredByArea[j * A + a];
+                    int at = s.Slots[j] * A + a;
+                    s.Matched[j] = run.SlotMatched[at];
+                    s.Ignored[j] = run.SlotIgnored[at];
                 }
                 for (int m = 0; m < M; m++)
                 {
