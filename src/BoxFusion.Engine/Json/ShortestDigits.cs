@@ -8,7 +8,7 @@ namespace BoxFusion.Json
     /// Ulf Adams' Ryū method (PLDI 2018): fixed-point multiplications by precomputed powers of 5 instead of the
     /// big-number arithmetic the runtime's general formatter falls back on. The writer uses it for the full-precision
     /// numbers fusion produces, where it is several times faster than the runtime and gives the same digits (the
-    /// shortest round-trip digits are unique up to that tie rule; WriterTests compare the two on millions of values).
+    /// shortest round-trip digits are unique up to that tie rule; WriterTests compare the two on 400,000 values).
     /// </summary>
     internal static class ShortestDigits
     {
