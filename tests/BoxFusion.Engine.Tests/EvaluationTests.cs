@@ -270,6 +270,22 @@ namespace BoxFusion.Tests
             Assert.Contains("\"nope.jpg\"", ex2.Message);
         }
 
+        /// <summary>Detections are resolved in chunks on several threads: the earliest unknown image is still the one reported.</summary>
+        [Fact]
+        public void TheFirstUnknownImageIsReportedAmongMillionsOfDetections()
+        {
+            var gt = Truth(2, Gt(1, 1L, 1, 10, 10, 50, 50));
+            var dets = Enumerable.Range(0, 300000).Select(_ => Det(1L, 1, 0.9, 0, 0, 5, 5)).ToArray();
+            dets[250000] = Det(777L, 1, 0.9, 0, 0, 5, 5);
+            dets[70000] = Det(555L, 1, 0.9, 0, 0, 5, 5);
+            dets[200000] = null;
+            var ex = Assert.Throws<UnknownImageException>(() => CocoEvaluator.Evaluate(gt, dets, new EvaluationOptions { MaxDegreeOfParallelism = 4 }));
+            Assert.Equal(555L, ex.ImageId);
+            Assert.Equal(70000, ex.DetectionIndex);
+            dets[70000] = Det(1L, 1, 0.9, 0, 0, 5, 5);
+            Assert.Throws<ArgumentException>(() => CocoEvaluator.Evaluate(gt, dets, new EvaluationOptions { MaxDegreeOfParallelism = 4 }));
+        }
+
         [Fact]
         public void MaxDetectionsAreSortedAndSummarizedLikePycocotools()
         {

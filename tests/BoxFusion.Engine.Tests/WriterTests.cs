@@ -58,6 +58,39 @@ namespace BoxFusion.Tests
             Assert.Equal("[]\n", Write());
         }
 
+        /// <summary>
+        /// Full-precision numbers (fusion's averages) are written from their shortest digits, computed by the
+        /// writer's own method: the text must be exactly the runtime's shortest round-trip text, as before.
+        /// </summary>
+        [Fact]
+        public void FullPrecisionNumbersAreWrittenAsTheRuntimeWritesThem()
+        {
+            var random = new Random(11);
+            var values = new System.Collections.Generic.List<double>();
+            for (int e = -14; e < 30; e++)
+            {
+                long bits = BitConverter.DoubleToInt64Bits(Math.Pow(2, e));
+                for (int d = -2; d <= 2; d++) values.Add(BitConverter.Int64BitsToDouble(bits + d));
+            }
+            for (int i = 0; i < 200000; i++)
+            {
+                double x1 = Math.Round(random.NextDouble() * 640, 2), x2 = Math.Round(random.NextDouble() * 640, 2);
+                double s1 = Math.Round(random.NextDouble(), 3), s2 = Math.Round(random.NextDouble(), 3);
+                values.Add(i % 2 == 0 ? (s1 * x1 + s2 * x2) / (s1 + s2) : random.NextDouble() * Math.Pow(10, random.Next(-4, 9)));
+            }
+            var buffer = new byte[64];
+            foreach (double v in values)
+            {
+                foreach (double signed in new[] { v, -v })
+                {
+                    string expected = signed.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                    if (expected.IndexOf('.') < 0 || expected.Length - expected.IndexOf('.') - 1 <= 6 || expected.Contains('E')) continue; // others take the short-decimal way
+                    int n = CocoResultWriter.Number(buffer, 0, signed);
+                    Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+                }
+            }
+        }
+
         [Fact]
         public void RefusesNonFiniteNumbers()
         {

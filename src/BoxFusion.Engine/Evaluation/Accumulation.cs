@@ -12,7 +12,7 @@ namespace BoxFusion.Evaluation
         {
             public int[] Slots = new int[64], Rank = new int[64], SortTmp;
             public ushort[] Matched = new ushort[64], Ignored = new ushort[64], FMatched = new ushort[64], FIgnored = new ushort[64];
-            public double[] FScore = new double[64];
+            public double[] FScore = new double[64], SortedScore = new double[64];
             public double[] CandRc = new double[64], CandPr = new double[64], CandScore = new double[64];
             public int[] CandCount = new int[16], Tp = new int[16], FpExtra = new int[16];
 
@@ -22,7 +22,7 @@ namespace BoxFusion.Evaluation
                 int size = Math.Max(n, Slots.Length * 2);
                 Slots = new int[size]; Rank = new int[size];
                 Matched = new ushort[size]; Ignored = new ushort[size]; FMatched = new ushort[size]; FIgnored = new ushort[size];
-                FScore = new double[size];
+                FScore = new double[size]; SortedScore = new double[size];
             }
 
             public void EnsureCandidates(int t, int cap)
@@ -99,7 +99,14 @@ namespace BoxFusion.Evaluation
             }
             StableSort.Sort(s.Slots, 0, total, ref s.SortTmp, new SlotScoreOrder { Score = run.SlotScore });
             // Each detection's rank within its own image: a max-detections limit keeps the image's top ranks only.
-            for (int j = 0; j < total; j++) s.Rank[j] = run.SlotRank[s.Slots[j]];
+            // Ranks and scores are gathered once, in rank order, so the passes below (every area range and
+            // max-detections) read them in sequence.
+            for (int j = 0; j < total; j++)
+            {
+                int slot = s.Slots[j];
+                s.Rank[j] = run.SlotRank[slot];
+                s.SortedScore[j] = run.SlotScore[slot];
+            }
 
             for (int a = 0; a < A; a++)
             {
@@ -121,7 +128,7 @@ namespace BoxFusion.Evaluation
                         if (s.Rank[j] >= maxDet) continue;
                         s.FMatched[nd] = s.Matched[j];
                         s.FIgnored[nd] = s.Ignored[j];
-                        s.FScore[nd] = run.SlotScore[s.Slots[j]];
+                        s.FScore[nd] = s.SortedScore[j];
                         nd++;
                     }
                     if (!PrecisionRecall(run, s, nd, npig, Math.Min(nd, npig) + 1, k, a, m))

@@ -65,7 +65,7 @@ namespace BoxFusion.Evaluation
                 if (!catIndex.ContainsKey(c.Id)) { catIndex.Add(c.Id, catList.Count); catList.Add(c); }
             run.K = catList.Count;
 
-            ResolveDetections(run, gt, imageIndex, catIndex, cancel);
+            ResolveDetections(run, gt, imageIndex, catIndex, parallel);
             ResolveGroundTruth(run, gt, imageIndex, catIndex);
             var maskCounts = MaskEvaluation.Prepare(run, gt, images, parallel);
             cancel.ThrowIfCancellationRequested();
@@ -114,7 +114,7 @@ namespace BoxFusion.Evaluation
 
         /// <summary>loadRes: every detection's image must be in the GT; categories not in the GT are not evaluated.</summary>
         private static void ResolveDetections(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex,
-            Dictionary<int, int> catIndex, CancellationToken cancel)
+            Dictionary<int, int> catIndex, ParallelOptions parallel)
         {
             var dets = run.Dets;
             int n = dets.Count;
@@ -131,41 +131,61 @@ namespace BoxFusion.Evaluation
                 if (id >= 0 && id < 65536) maxSmall = Math.Max(maxSmall, id);
             var catLookup = new int[maxSmall + 1];
             for (int c = 0; c < catLookup.Length; c++) catLookup[c] = catIndex.TryGetValue(c, out int kc) ? kc : -1;
-            var counts = new int[run.I + 1];
-            object lastId = null;
-            int lastImage = -1;
-            for (int j = 0; j < n; j++)
+            // Chunks on every core (reading millions of scattered objects is most of this step); each chunk stops at its
+            // first problem, and the earliest one is reported, as a single pass would.
+            const int chunk = 1 << 16;
+            int chunks = (n + chunk - 1) / chunk;
+            var firstProblem = new int[chunks];
+            var problemId = new object[chunks];
+            var problemError = new Exception[chunks];   // an ambiguous file name, thrown as it is (not wrapped by Parallel.For)
+            Parallel.For(0, chunks, parallel, part =>
             {
-                if ((j & 0xFFFF) == 0xFFFF) cancel.ThrowIfCancellationRequested();
+                firstProblem[part] = -1;
+                object lastId = null;
+                int lastImage = -1;
+                for (int j = part * chunk, end = Math.Min(n, j + chunk); j < end; j++)
+                {
+                    var d = dets[j];
+                    object id = d?.ImageId;
+                    if (d == null || id == null) { firstProblem[part] = j; return; }
+                    int i;
+                    if (lastImage >= 0 && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
+                        i = lastImage;   // detections usually come image by image
+                    else
+                    {
+                        CocoImage image;
+                        try
+                        {
+                            if (!gt.TryFindImage(id, out image)) { firstProblem[part] = j; problemId[part] = id; return; }
+                        }
+                        catch (AmbiguousImageIdException e) { firstProblem[part] = j; problemError[part] = e; return; }
+                        i = lastImage = imageIndex[image];
+                        lastId = id;
+                    }
+                    detImage[j] = i;
+                    run.DetScore[j] = d.Score;
+                    run.DetBox[4 * j] = d.X;
+                    run.DetBox[4 * j + 1] = d.Y;
+                    run.DetBox[4 * j + 2] = d.Width;
+                    run.DetBox[4 * j + 3] = d.Height;
+                    run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
+                    int c = d.CategoryId, k;
+                    run.DetK[j] = (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k)) ? k : -1;
+                }
+            });
+            for (int part = 0; part < chunks; part++)
+            {
+                int j = firstProblem[part];
+                if (j < 0) continue;
 #pragma warning disable CA2208 // the list is Evaluate's 'detections' argument: name that, not this helper's parameter
-                var d = dets[j] ?? throw new ArgumentException("Detection " + j + " is null.", "detections");
+                if (dets[j] == null) throw new ArgumentException("Detection " + j + " is null.", "detections");
 #pragma warning restore CA2208
-                object id = d.ImageId;
-                int i;
-                if (lastImage >= 0 && id != null && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
-                    i = lastImage;   // detections usually come image by image
-                else
-                {
-                    if (!gt.TryFindImage(id, out var image))
-                        throw new UnknownImageException(id, j, gt.Path);
-                    i = lastImage = imageIndex[image];
-                    lastId = id;
-                }
-                detImage[j] = i;
-                run.DetScore[j] = d.Score;
-                run.DetBox[4 * j] = d.X;
-                run.DetBox[4 * j + 1] = d.Y;
-                run.DetBox[4 * j + 2] = d.Width;
-                run.DetBox[4 * j + 3] = d.Height;
-                run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
-                int c = d.CategoryId, k;
-                if (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k))
-                {
-                    run.DetK[j] = k;
-                    counts[i + 1]++;
-                }
-                else run.DetK[j] = -1;
+                if (problemError[part] != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(problemError[part]).Throw();
+                throw new UnknownImageException(problemId[part], j, gt.Path);
             }
+            var counts = new int[run.I + 1];
+            for (int j = 0; j < n; j++)
+                if (run.DetK[j] >= 0) counts[detImage[j] + 1]++;
             run.ImageDtStart = Prefix(counts);
             run.DetImage = detImage;
             run.DtByImage = new int[run.ImageDtStart[run.I]];

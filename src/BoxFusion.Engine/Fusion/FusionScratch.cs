@@ -20,6 +20,8 @@ namespace BoxFusion.Fusion
         public int[] NextMember = new int[256];
         /// <summary>Sort workspace: packed keys, a permutation, and a second box array to permute into.</summary>
         public long[] SortKeys = new long[256];
+        /// <summary>Counting-sort buckets by category (see BoxSorter).</summary>
+        public int[] CategoryStart = new int[128];
         public int[] SortIndex = new int[256];
         public PreparedBox[] SortedBoxes = new PreparedBox[256];
         public FusedBox[] Fused = new FusedBox[256];

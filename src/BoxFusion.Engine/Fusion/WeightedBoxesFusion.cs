@@ -19,15 +19,7 @@ namespace BoxFusion.Fusion
             for (int j = start; j < end; j++)
             {
                 ref var b = ref boxes[j];
-                int best = -1;
-                double bestIou = threshold;
-                var fused = s.Fused;
-                for (int c = firstCluster; c < s.FusedCount; c++)
-                {
-                    ref var f = ref fused[c];
-                    double iou = s.MaskClusters ? MaskClustering.Overlap(s, b, boxes[f.FirstMember], f.X1, f.Y1, f.X2, f.Y2) : PreparedBox.Iou(b, f.X1, f.Y1, f.X2, f.Y2);
-                    if (iou > bestIou) { bestIou = iou; best = c; }
-                }
+                int best = s.MaskClusters ? BestMaskCluster(s, b, firstCluster, threshold) : BestCluster(s, b, firstCluster, threshold);
                 s.NextMember[j] = -1;
                 if (best < 0)
                 {
@@ -71,6 +63,48 @@ namespace BoxFusion.Fusion
             }
             for (int c = firstCluster; c < s.FusedCount; c++) Rescale(s, c, context);
             s.FlattenChains(firstCluster);
+        }
+
+        /// <summary>
+        /// The cluster whose fused box overlaps the box most, IoU strictly above the threshold (the first on ties), or -1.
+        /// The IoU is PreparedBox.Iou's arithmetic, inlined with the box's area computed once; boxes that do not
+        /// overlap are passed over at once (IoU 0 never beats a threshold, which is at least 0).
+        /// </summary>
+        private static int BestCluster(FusionScratch s, in PreparedBox b, int firstCluster, double threshold)
+        {
+            int best = -1;
+            double bestIou = threshold;
+            double bx1 = b.X1, by1 = b.Y1, bx2 = b.X2, by2 = b.Y2;
+            double area = (bx2 - bx1) * (by2 - by1);
+            var fused = s.Fused;
+            int count = s.FusedCount;
+            for (int c = firstCluster; c < count; c++)
+            {
+                ref var f = ref fused[c];
+                // Plain comparisons for min and max: coordinates are finite, and a zero's sign cannot change a width that is not 0.
+                double w = (f.X2 < bx2 ? f.X2 : bx2) - (f.X1 > bx1 ? f.X1 : bx1);
+                if (w <= 0) continue;
+                double h = (f.Y2 < by2 ? f.Y2 : by2) - (f.Y1 > by1 ? f.Y1 : by1);
+                if (h <= 0) continue;
+                double inter = w * h;
+                double iou = inter / (area + (f.X2 - f.X1) * (f.Y2 - f.Y1) - inter);
+                if (iou > bestIou) { bestIou = iou; best = c; }
+            }
+            return best;
+        }
+
+        private static int BestMaskCluster(FusionScratch s, in PreparedBox b, int firstCluster, double threshold)
+        {
+            int best = -1;
+            double bestIou = threshold;
+            var fused = s.Fused;
+            for (int c = firstCluster; c < s.FusedCount; c++)
+            {
+                ref var f = ref fused[c];
+                double iou = MaskClustering.Overlap(s, b, s.Boxes[f.FirstMember], f.X1, f.Y1, f.X2, f.Y2);
+                if (iou > bestIou) { bestIou = iou; best = c; }
+            }
+            return best;
         }
 
         /// <summary>Turns the running score into the final one, per confidence type, as ensemble-boxes does after clustering.</summary>
