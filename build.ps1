@@ -6,10 +6,13 @@
     Build      compiles the module into out/BoxFusion (psd1, dlls, native graphics libraries, format, types and help files, licence, notices).
     Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
                (out/repository is a local PSResourceGet repository: register it to install from it).
-    Test       packages, runs the xunit engine tests, then Pester in a child pwsh that imports out/BoxFusion.
+    Test       packages, runs the xunit engine tests, builds the test tools into out/tools (the synthetic generator,
+               the benchmark's compiled stages), then Pester in a child pwsh that imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
-    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures),
-               then Merge-Detection -Path streaming against in memory at 5000 and 20000 images (about 1.2 GB of data).
+    Benchmark  builds the module and out/tools, times the stages on a COCO-sized synthetic ensemble (and masks on a
+               segm one, and pictures), then Merge-Detection -Path streaming against in memory at 5000 and 20000 images
+               (about 1.2 GB of data). The engine stages under BenchmarkDotNet:
+               dotnet run -c Release --project tests/BoxFusion.Benchmarks -- --filter '*'.
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -32,6 +35,7 @@ Set-StrictMode -Version 3.0
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleDir = Join-Path $out 'BoxFusion'
+$toolsDir = Join-Path $out 'tools'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 # The Test task is what CI runs: there a compiler or analyzer warning fails the build (Directory.Build.props).
@@ -92,6 +96,14 @@ function Invoke-Build {
     Write-Host "Module ready: $moduleDir" -ForegroundColor Green
 }
 
+# Test code the scripts load into pwsh beside the module, never shipped with it: the synthetic ensemble generator
+# (tests/BoxFusion.Synthetic) and the benchmark's compiled stages (tests/BoxFusion.Benchmarks, which references it),
+# built to out/tools.
+function Invoke-ToolsBuild {
+    Write-Host "Building the test tools into $toolsDir ($Configuration)..." -ForegroundColor Cyan
+    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks/BoxFusion.Benchmarks.csproj') -c $Configuration -o $toolsDir --nologo -v quiet @msbuildProperties }
+}
+
 # The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:
 # Compress-PSResource is Publish-PSResource without the upload, so the same manifest checks and nuspec.
 # PSResourceGet creates its repository store under the user's local application data on first use; the child pwsh
@@ -150,6 +162,7 @@ function Invoke-Test {
     }
     if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1; Write-Host ($xunitLog | Select-Object -Last 30 | Out-String) }
 
+    Invoke-ToolsBuild
     Write-Host 'Cmdlet tests (Pester, in a child pwsh importing out/BoxFusion)...' -ForegroundColor Cyan
     $pester = Restore-Pester
     $resultFile = Join-Path $out 'pester-result.json'
@@ -167,6 +180,7 @@ Import-Module '$pester'
     $pwsh = Get-PwshCommand
     $env:BOXFUSION_MODULE = $moduleDir
     $env:BOXFUSION_PACKAGE = $package
+    $env:BOXFUSION_TOOLS = $toolsDir
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
     $pesterPassed = 0; $pesterFailed = 1
     if (Test-Path $resultFile) {
@@ -189,6 +203,7 @@ function Invoke-Demo {
 
 function Invoke-Benchmark {
     Invoke-Build
+    Invoke-ToolsBuild
     $pwsh = Get-PwshCommand
     $arguments = @('-ModulePath', $moduleDir, '-Images', $Images)
     if ($Scaling) { $arguments += '-Scaling' }
