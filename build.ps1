@@ -12,7 +12,7 @@
     Benchmark  builds the module and out/tools, times the stages on a COCO-sized synthetic ensemble (and masks on a
                segm one, and pictures), then Merge-Detection -Path streaming against in memory at 5000 and 20000 images
                (about 1.2 GB of data). The engine stages under BenchmarkDotNet:
-               dotnet run -c Release --project tests/BoxFusion.Benchmarks -- --filter '*'.
+               dotnet run -c Release --project tests/BoxFusion.Benchmarks.Runner -- --filter '*'.
     Fuzz       builds and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -97,11 +97,11 @@ function Invoke-Build {
 }
 
 # Test code the scripts load into pwsh beside the module, never shipped with it: the synthetic ensemble generator
-# (tests/BoxFusion.Synthetic) and the benchmark's compiled stages (tests/BoxFusion.Benchmarks, which references it),
-# built to out/tools.
+# (tests/BoxFusion.Synthetic) and the benchmark's compiled stages (tests/BoxFusion.Benchmarks), built to out/tools
+# through the BenchmarkDotNet runner that references both.
 function Invoke-ToolsBuild {
     Write-Host "Building the test tools into $toolsDir ($Configuration)..." -ForegroundColor Cyan
-    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks/BoxFusion.Benchmarks.csproj') -c $Configuration -o $toolsDir --nologo -v quiet @msbuildProperties }
+    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks.Runner/BoxFusion.Benchmarks.Runner.csproj') -c $Configuration -o $toolsDir --nologo -v quiet @msbuildProperties }
 }
 
 # The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:

@@ -26,7 +26,7 @@ namespace BoxFusion.Benchmarks
 
     /// <summary>
     /// The engine stages the cmdlet pipelines run, as tight loops over the engine's classes, so their times are the
-    /// engine's and not PowerShell's. Benchmark.ps1 times them; <see cref="EngineBenchmarks"/> runs them under BenchmarkDotNet.
+    /// engine's and not PowerShell's. Benchmark.ps1 times them; tests/BoxFusion.Benchmarks.Runner runs them under BenchmarkDotNet.
     /// </summary>
     public static class EngineStages
     {

@@ -1,3 +1,4 @@
+using System.IO;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -8,7 +9,7 @@ namespace BoxFusion.Benchmarks
 {
     /// <summary>
     /// The engine stages under BenchmarkDotNet:
-    ///     dotnet run -c Release --project tests/BoxFusion.Benchmarks -- --filter '*'
+    ///     dotnet run -c Release --project tests/BoxFusion.Benchmarks.Runner -- --filter '*'
     /// (any BenchmarkDotNet argument works: --filter '*Mask*', --list flat, --job ...). The default job is short
     /// (one warm-up and five measured iterations) and runs in this process, so a full run takes a few minutes;
     /// build.ps1 -Task Benchmark does not run it (its table times these stages on the COCO-sized set instead).
@@ -22,7 +23,9 @@ namespace BoxFusion.Benchmarks
                 .WithWarmupCount(1)
                 .WithIterationCount(5)
                 .WithToolchain(InProcessEmitToolchain.Instance);
+            // Reports under out/ (from the repository root, as build.ps1 keeps everything it makes), not beside the sources.
             var config = ManualConfig.Create(DefaultConfig.Instance)
+                .WithArtifactsPath(Path.Combine("out", "BenchmarkDotNet.Artifacts"))
                 .AddJob(job.AsDefault())
                 .AddDiagnoser(MemoryDiagnoser.Default);
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
