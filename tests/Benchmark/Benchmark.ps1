@@ -421,6 +421,7 @@ $rows.Add((New-Row 'cmdlets: Merge -Path -ThrottleLimit 1 | Export (WBF, 1 run)'
 #                        collected heap; a pipeline holds the ensemble while it fuses and writes).
 #                        Negative when the pipeline overlaps stages (Merge-Detection fuses the next
 #                        images on worker threads while it writes the current ones downstream).
+# The cmdlets read through BackgroundReading (parsing on a worker thread), so that read time is the one used here.
 $engineSeconds = $e.ReadBackground.Seconds + $e.ImageInfo.Seconds + $e.Fuse['WBF'].Seconds + $e.Write.Seconds
 $oneByOne = $step.Seconds / $n
 $batched = $stepBatch.Seconds / $n
