@@ -101,7 +101,7 @@ function Invoke-Build {
 # through the BenchmarkDotNet runner that references both.
 function Invoke-ToolsBuild {
     Write-Host "Building the test tools into $toolsDir ($Configuration)..." -ForegroundColor Cyan
-    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks.Runner/BoxFusion.Benchmarks.Runner.csproj') -c $Configuration -o $toolsDir --nologo -v quiet -clp:NoSummary @msbuildProperties }
+    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks.Runner/BoxFusion.Benchmarks.Runner.csproj') -c $Configuration -o $toolsDir --nologo -v quiet @msbuildProperties }
 }
 
 # The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:
