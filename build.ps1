@@ -7,13 +7,14 @@
     Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
                (out/repository is a local PSResourceGet repository: register it to install from it).
     Test       packages, runs the xunit engine tests, builds the test tools into out/tools (the synthetic generator,
-               the benchmark's compiled stages), then Pester in a child pwsh that imports out/BoxFusion.
+               the benchmark's compiled stages) and the fuzz test library (out/fuzz), then Pester in a child pwsh that
+               imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
     Benchmark  builds the module and out/tools, times the stages on a COCO-sized synthetic ensemble (and masks on a
                segm one, and pictures), then Merge-Detection -Path streaming against in memory at 5000 and 20000 images
                (about 1.2 GB of data). The engine stages under BenchmarkDotNet:
                dotnet run -c Release --project tests/BoxFusion.Benchmarks.Runner -- --filter '*'.
-    Fuzz       builds and runs the long fuzz test of bad input.
+    Fuzz       builds (with the fuzz test library, into out/fuzz) and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -141,6 +142,12 @@ function Invoke-Package {
     $package
 }
 
+# The fuzz test's compiled library (mutations, oracle, case runner); its build copies it to out/fuzz, beside the
+# module, never in it: tests/Fuzz/Fuzz.ps1 loads it with the engine of out/BoxFusion.
+function Build-FuzzLibrary {
+    Invoke-Native 'dotnet build (fuzz library)' { dotnet build (Join-Path $root 'tests/BoxFusion.Fuzz/BoxFusion.Fuzz.csproj') -c $Configuration --nologo -v quiet @msbuildProperties }
+}
+
 function Restore-Pester {
     $packages = Join-Path $out 'packages'
     $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
@@ -164,6 +171,7 @@ function Invoke-Test {
 
     Invoke-ToolsBuild
     Write-Host 'Cmdlet tests (Pester, in a child pwsh importing out/BoxFusion)...' -ForegroundColor Cyan
+    Build-FuzzLibrary
     $pester = Restore-Pester
     $resultFile = Join-Path $out 'pester-result.json'
     $script = @"
@@ -222,6 +230,7 @@ function Invoke-Benchmark {
 
 function Invoke-Fuzz {
     Invoke-Build
+    Build-FuzzLibrary
     $pwsh = Get-PwshCommand
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'tests/Fuzz/Fuzz.ps1') -ModulePath $moduleDir -Cases $FuzzCases -SurfaceCases ([math]::Max(600, [int]($FuzzCases / 5)))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }

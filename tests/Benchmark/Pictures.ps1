@@ -100,15 +100,17 @@ $rows = foreach ($case in @(
         @{ Stage = "$Images JPEG images, 1 thread"; Extra = @{ ImageFolder = $imageFolder; ThrottleLimit = 1 } }
         @{ Stage = "$Images blank canvases, $cores threads"; Extra = @{} })) {
     $m = Measure-Pictures $case.Extra
+    $kb = (Get-ChildItem $output -Filter *.png | Measure-Object Length -Average).Average / 1KB
     [pscustomobject]@{
-        Stage              = 'Export-DetectionImage, ' + $case.Stage
+        Stage              = $case.Stage
         'Wall s'           = $m.Wall.ToString('0.00', $inv)
         'Images/s'         = ($Images / $m.Wall).ToString('0', $inv)
         'CPU s'            = $m.Cpu.ToString('0.00', $inv)
+        'Images per CPU s' = ($Images / $m.Cpu).ToString('0', $inv)
+        'PNG KB'           = $kb.ToString('0', $inv)
         "Images/s on $cores cores by CPU" = ($Images / ($m.Cpu / $cores)).ToString('0', $inv)
     }
 }
 $load = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0] } else { 'n/a' }
-$rows | Format-Table -AutoSize | Out-Host
-$bytes = (Get-ChildItem $output -Filter *.png | Measure-Object Length -Average).Average
-Write-Host ("640 x 480, 63 boxes a picture (7 ground truth, 3 x 20 detections) with labels and legend; average PNG {0:0} KB; load average {1} on {2} cores." -f ($bytes / 1KB), $load, $cores)
+$rows | Format-Table -AutoSize | Out-String -Width 250 | Out-Host
+Write-Host ("Export-DetectionImage, 640 x 480, 63 boxes a picture (7 ground truth, 3 x 20 detections) with labels and legend; load average {0} on {1} cores." -f $load, $cores)

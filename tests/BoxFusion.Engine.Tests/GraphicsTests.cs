@@ -121,6 +121,31 @@ namespace BoxFusion.Tests
             Assert.Equal(SKColors.White, unfilled.GetPixel(40, 25));
         }
 
+        /// <summary>The PNG colour type in the IHDR chunk: 2 is RGB, 6 is RGB with alpha.</summary>
+        private static byte PngColorType(byte[] png) => png[25];
+
+        [Fact]
+        public void OpaquePicturesAreRgbAndTransparentOnesKeepTheirAlpha()
+        {
+            var box = new DrawnBox { X = 5, Y = 5, Width = 20, Height = 10, Color = Blue };
+            Assert.Equal(2, PngColorType(DetectionPainter.Draw(null, 40, 30, new[] { box }, null, Plain(2))));
+            var clear = Plain(2);
+            clear.Background = 0x00000000;
+            byte[] translucent = DetectionPainter.Draw(null, 40, 30, new[] { box }, null, clear);
+            Assert.Equal(6, PngColorType(translucent));
+            using (var bitmap = Decode(translucent))
+            {
+                Assert.Equal(0, bitmap.GetPixel(15, 10).Alpha);
+                Assert.Equal(new SKColor(Blue), bitmap.GetPixel(5, 10));
+            }
+            // drawn on a picture with transparency: it stays transparent where nothing is drawn
+            using (var redrawn = Decode(DetectionPainter.Draw(translucent, 0, 0, Array.Empty<DrawnBox>(), null, Plain(2))))
+            {
+                Assert.Equal(0, redrawn.GetPixel(15, 10).Alpha);
+                Assert.Equal(new SKColor(Blue), redrawn.GetPixel(5, 10));
+            }
+        }
+
         [Fact]
         public void DamagedImagesAreRefused()
         {

@@ -258,6 +258,9 @@ namespace BoxFusion.Tests
         [InlineData("bboxobj.json", OneImage + "\"annotations\":[{\"image_id\":1,\"category_id\":1,\"bbox\":{}}]}", "annotations", 0, "'bbox' must be an array")]
         [InlineData("imagesobj.json", "{\"images\":{}}", "images", -1, "'images' must be an array")]
         [InlineData("noimages.json", "{\"annotations\":[]}", null, -1, "no 'images'")]
+        // A JSON token is named as in the results reader's messages ("a list"): a results file given as ground truth.
+        [InlineData("toplist.json", "[{\"image_id\":1,\"category_id\":1,\"bbox\":[1,2,3,4],\"score\":0.5}]", null, -1, "must be a JSON object with 'images', 'annotations' and 'categories'; found a list.")]
+        [InlineData("filenamelist.json", "{\"images\":[{\"id\":1,\"file_name\":[\"a.jpg\"],\"width\":5,\"height\":5}]}", "images", 0, "'file_name' must be a string; found a list.")]
         [InlineData("trailing.json", "{\"images\":[]} {}", null, -1, "not valid JSON")]
         [InlineData("dupcat.json", "{\"images\":[],\"categories\":[{\"id\":1},{\"id\":1}]}", "categories", 1, "duplicate category id 1")]
         public void BadFilesAreReported(string name, string text, string section, int record, string fragment)

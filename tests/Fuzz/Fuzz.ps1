@@ -40,10 +40,11 @@
     limit) it prints a summary and exits 1 on any failure or hang. Dot-sourced, it only defines
     Invoke-BoxFusionFuzz (which returns the summary) and Format-FuzzSummary.
 
-    The parts, dot-sourced from this folder: Mutations.ps1 and StructuralMutations.ps1 (the mutation engine),
-    Oracle.ps1 (the independent strict reading), Runner.ps1 (one pipeline run with its time limit),
-    ErrorChecks.ps1 (the checks on each error record), and for the other surfaces SurfaceTruth.ps1 and
-    SurfaceObjects.ps1 (their mutations and oracle) and Surfaces.ps1 (one such case).
+    The mutation engine, the independent strict reading (the oracle) and the thread that runs a case with its
+    time limit are C#, in the test library tests/BoxFusion.Fuzz (its build copies it to out/fuzz; build.ps1 builds
+    it for the Test and Fuzz tasks, or dotnet build tests/BoxFusion.Fuzz -c Release). The parts dot-sourced from this
+    folder: Runner.ps1 (the case runspace and one pipeline run), ErrorChecks.ps1 (the checks on each error
+    record) and Surfaces.ps1 (one case of the other surfaces).
 .EXAMPLE
     dotnet pwsh tests/Fuzz/Fuzz.ps1 -ModulePath out/BoxFusion -Cases 20000
 .EXAMPLE
@@ -64,6 +65,8 @@ param(
     # Surface case numbers to replay (with the same -Seed).
     [string[]] $OnlySurface,
     [string] $FailureFolder = (Join-Path $PSScriptRoot '../../out/fuzz-failures'),
+    # The compiled test library (tests/BoxFusion.Fuzz).
+    [string] $LibraryPath = (Join-Path $PSScriptRoot '../../out/fuzz/BoxFusion.Fuzz.dll'),
     # Also write the summary as JSON here (tests/Pester/Fuzz.Tests.ps1 reads it).
     [string] $SummaryPath
 )
@@ -71,38 +74,24 @@ param(
 $script:FuzzDataRoot = Join-Path $PSScriptRoot '../data'
 
 # The parts, dot-sourced into this scope (so that dot-sourcing this script still defines everything).
-. (Join-Path $PSScriptRoot 'Mutations.ps1')
-. (Join-Path $PSScriptRoot 'StructuralMutations.ps1')
-. (Join-Path $PSScriptRoot 'Oracle.ps1')
 . (Join-Path $PSScriptRoot 'Runner.ps1')
 . (Join-Path $PSScriptRoot 'ErrorChecks.ps1')
-. (Join-Path $PSScriptRoot 'SurfaceTruth.ps1')
-. (Join-Path $PSScriptRoot 'SurfaceObjects.ps1')
 . (Join-Path $PSScriptRoot 'Surfaces.ps1')
 
-# The mutation engine, the case runner and the independent oracle, in C# for speed (a case must cost milliseconds):
-# one compilation unit, assembled from the parts above.
-$script:FuzzSource = @(@'
-using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Management.Automation;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-
-'@, $script:FuzzMutationSource, $script:FuzzStructuralMutationSource, $script:FuzzRunnerSource, $script:FuzzOracleSource, $script:FuzzSurfaceTruthSource, $script:FuzzSurfaceObjectsSource) -join "`n"
-
-function Initialize-FuzzEngine([string] $ModulePath) {
-    $engine = Join-Path $ModulePath 'BoxFusion.Engine.dll'
-    if (-not ('BoxFusionFuzz.Oracle' -as [type])) {
-        Add-Type -Path $engine
-        # The engine targets netstandard2.0; the rest resolve against PowerShell's reference assemblies.
-        $refs = @($engine, 'netstandard', 'System.Collections', 'System.Linq', 'System.Memory', 'System.Text.Json', 'System.Text.RegularExpressions', 'System.Threading', 'System.Threading.Thread', 'System.Management.Automation')
-        Add-Type -TypeDefinition $script:FuzzSource -ReferencedAssemblies $refs -CompilerOptions '-optimize+' -IgnoreWarnings -WarningAction SilentlyContinue
+# The engine of the module under test, then the test library built against it (tests/BoxFusion.Fuzz does not carry
+# a copy of the engine, so the fuzz oracle sees the very types the cmdlets return). A library older than its sources
+# would test yesterday's mutations and oracle: that is refused.
+function Initialize-FuzzEngine([string] $ModulePath, [string] $LibraryPath) {
+    if ('BoxFusion.Fuzz.Oracle' -as [type]) { return }
+    $build = 'dotnet build tests/BoxFusion.Fuzz -c Release (build.ps1 -Task Test and -Task Fuzz do this)'
+    if (-not (Test-Path -LiteralPath $LibraryPath -PathType Leaf)) { throw "The fuzz test library '$LibraryPath' is not built: $build." }
+    $sources = Get-ChildItem (Join-Path $PSScriptRoot '../BoxFusion.Fuzz') -File | Where-Object Extension -In '.cs', '.csproj'
+    $newest = $sources | Sort-Object LastWriteTimeUtc -Descending | Select-Object -First 1
+    if ($newest -and $newest.LastWriteTimeUtc -gt [System.IO.File]::GetLastWriteTimeUtc($LibraryPath)) {
+        throw "The fuzz test library '$LibraryPath' is older than $($newest.Name): $build."
     }
+    Add-Type -Path (Join-Path $ModulePath 'BoxFusion.Engine.dll')
+    Add-Type -Path $LibraryPath
 }
 
 <#
@@ -121,10 +110,11 @@ function Invoke-BoxFusionFuzz {
         [int[]] $OnlySurface,
         [string] $FailureFolder,
         [string] $WorkFolder,
+        [string] $LibraryPath = (Join-Path $PSScriptRoot '../../out/fuzz/BoxFusion.Fuzz.dll'),
         [switch] $ShowProgress
     )
     Set-StrictMode -Version 3.0
-    Initialize-FuzzEngine $ModulePath
+    Initialize-FuzzEngine $ModulePath $LibraryPath
     if (-not $WorkFolder) {
         # A RAM disk where there is one: Export-Submission flushes each file to disk, which costs more than the rest of a case.
         $temp = if (Test-Path /dev/shm) { '/dev/shm' } else { [System.IO.Path]::GetTempPath() }
@@ -155,8 +145,8 @@ function Invoke-BoxFusionFuzz {
             $fixture = $fixtures[$rng.Next($fixtures.Count)]
             $target = $rng.Next(100)
             $mutateGt = $target -lt 12
-            $source = if ($mutateGt) { $fixture.GtBytes } else { [BoxFusionFuzz.Mutator]::Slice($fixture.Bytes, $rng) }
-            $mutant = [BoxFusionFuzz.Mutator]::Mutate($source, $rng)
+            $source = if ($mutateGt) { $fixture.GtBytes } else { [BoxFusion.Fuzz.Mutator]::Slice($fixture.Bytes, $rng) }
+            $mutant = [BoxFusion.Fuzz.Mutator]::Mutate($source, $rng)
             $method = $methods[$rng.Next($methods.Count)]
             $viaPath = $rng.Next(100) -lt 15
             $stopToo = $rng.Next(4) -eq 0
@@ -200,13 +190,13 @@ function Invoke-BoxFusionFuzz {
                 if ($fileErrors.Count -gt 1) { $problems.Add("$($fileErrors.Count) file errors for one file") }
 
                 if ($mutateGt) {
-                    if (-not [BoxFusionFuzz.Oracle]::IsJson($mutant.Data) -and -not $ids.Contains('ImageInfoInvalid')) {
+                    if (-not [BoxFusion.Fuzz.Oracle]::IsJson($mutant.Data) -and -not $ids.Contains('ImageInfoInvalid')) {
                         $problems.Add("an -ImageInfo file that is not JSON was accepted")
                     }
                 }
                 else {
                     # The independent reading of the same bytes.
-                    $expect = [BoxFusionFuzz.Oracle]::Classify($mutant.Data, $mutant.StrictPrefix)
+                    $expect = [BoxFusion.Fuzz.Oracle]::Classify($mutant.Data, $mutant.StrictPrefix)
                     if ($expect.FileError) {
                         if ($fileErrors.Count -eq 0) { $problems.Add("no file error; expected $expect") }
                         elseif ($expect.FileProblem -and (ConvertTo-FuzzErrorId $fileErrors[0]) -ne "ResultFile$($expect.FileProblem)") {
@@ -225,7 +215,7 @@ function Invoke-BoxFusionFuzz {
                             if ($want -ne $got) { $problems.Add("$got records skipped for $kind; expected $want ($expect)") }
                         }
                         if (-not $viaPath -and -not $caught) {
-                            $difference = [BoxFusionFuzz.Oracle]::CompareImported($expect, $run.Imported)
+                            $difference = [BoxFusion.Fuzz.Oracle]::CompareImported($expect, $run.Imported)
                             if ($difference) { $problems.Add($difference) }
                         }
                     }
@@ -238,7 +228,7 @@ function Invoke-BoxFusionFuzz {
                 }
                 elseif (-not [System.IO.File]::Exists($outPath)) { $problems.Add('no submission was written') }
                 else {
-                    $difference = [BoxFusionFuzz.Oracle]::CompareSubmission([System.IO.File]::ReadAllBytes($outPath), $run.Fused)
+                    $difference = [BoxFusion.Fuzz.Oracle]::CompareSubmission([System.IO.File]::ReadAllBytes($outPath), $run.Fused)
                     if ($difference) { $problems.Add($difference) }
                 }
 
@@ -355,7 +345,7 @@ if ($MyInvocation.InvocationName -ne '.') {
     Set-StrictMode -Version 3.0
     $onlyCases = @($Only | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { [int]$_ })
     $onlySurfaceCases = @($OnlySurface | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { [int]$_ })
-    $summary = Invoke-BoxFusionFuzz -ModulePath $ModulePath -Cases $Cases -SurfaceCases $SurfaceCases -Seed $Seed -TimeoutSeconds $TimeoutSeconds -Only $onlyCases -OnlySurface $onlySurfaceCases -FailureFolder $FailureFolder -ShowProgress
+    $summary = Invoke-BoxFusionFuzz -ModulePath $ModulePath -Cases $Cases -SurfaceCases $SurfaceCases -Seed $Seed -TimeoutSeconds $TimeoutSeconds -Only $onlyCases -OnlySurface $onlySurfaceCases -FailureFolder $FailureFolder -LibraryPath $LibraryPath -ShowProgress
     $text = Format-FuzzSummary $summary
     Write-Host $text
     if ($SummaryPath) {

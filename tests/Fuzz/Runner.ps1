@@ -1,41 +1,5 @@
-# Running one case: the pipeline under test inside a runspace of its own, on a background thread with a time limit.
-
-# BoxFusionFuzz.Runner (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1).
-$script:FuzzRunnerSource = @'
-namespace BoxFusionFuzz
-{
-    /// <summary>
-    /// Runs a pipeline on a background thread of its own (the runspace uses the calling thread), with a time limit.
-    /// A pipeline that hangs is left behind on its thread, which does not keep the process from exiting.
-    /// </summary>
-    public static class Runner
-    {
-        public sealed class Outcome
-        {
-            public System.Collections.ObjectModel.Collection<PSObject> Output;
-            public Exception Error;
-            public bool TimedOut;
-        }
-
-        public static Outcome Invoke(PowerShell ps, int timeoutMilliseconds)
-        {
-            var outcome = new Outcome();
-            var thread = new System.Threading.Thread(() =>
-            {
-                try { outcome.Output = ps.Invoke(); }
-                catch (Exception e) { outcome.Error = e; }
-            }, 16 << 20) { IsBackground = true, Name = "BoxFusion fuzz case" };
-            thread.Start();
-            if (!thread.Join(timeoutMilliseconds))
-            {
-                outcome.TimedOut = true;
-                try { ps.BeginStop(null, null); } catch (Exception) { }
-            }
-            return outcome;
-        }
-    }
-}
-'@
+# Running one case: the pipeline under test inside a runspace of its own, on a background thread with a time limit
+# (the thread and the limit are BoxFusion.Fuzz.Runner's, in tests/BoxFusion.Fuzz/Runner.cs).
 
 # Run inside the case runspace: the pipeline under test, with every stream captured.
 $script:FuzzPipeline = @'
@@ -73,12 +37,12 @@ function New-FuzzRunspace([string] $ModulePath) {
     $manifest = Join-Path (Resolve-Path $ModulePath).Path 'BoxFusion.psd1'
     $iss.ImportPSModule([string[]] @($manifest))
     $rs = [runspacefactory]::CreateRunspace($iss)
-    $rs.ThreadOptions = 'UseCurrentThread' # the thread of BoxFusionFuzz.Runner, a background one
+    $rs.ThreadOptions = 'UseCurrentThread' # the thread of BoxFusion.Fuzz.Runner, a background one
     $rs.Open()
     $ps = [powershell]::Create()
     $ps.Runspace = $rs
     $null = $ps.AddScript($script:FuzzPipeline + "`n" + $script:FuzzSurfacePipeline).AddStatement().AddScript('Get-Command Import-Detection, Merge-Detection, Export-Submission -ErrorAction Stop')
-    $ran = [BoxFusionFuzz.Runner]::Invoke($ps, 60000)
+    $ran = [BoxFusion.Fuzz.Runner]::Invoke($ps, 60000)
     $commands = if ($ran.Output) { $ran.Output } else { @() }
     $ps.Dispose()
     if ($commands.Count -ne 3) { throw "The case runspace could not import '$manifest'." }
@@ -90,7 +54,7 @@ function Invoke-FuzzRun($State, [hashtable] $Arguments, [string] $Command = 'Inv
     $ps = [powershell]::Create()
     $ps.Runspace = $State.Runspace
     $null = $ps.AddCommand($Command).AddParameters($Arguments)
-    $ran = [BoxFusionFuzz.Runner]::Invoke($ps, [int]($State.TimeoutSeconds * 1000))
+    $ran = [BoxFusion.Fuzz.Runner]::Invoke($ps, [int]($State.TimeoutSeconds * 1000))
     if ($ran.TimedOut) {
         # Leave the stuck thread behind with its runspace; the next case gets a fresh one.
         $State.Runspace = New-FuzzRunspace $State.ModulePath

@@ -1,5 +1,5 @@
-# The fuzz cases of the other input surfaces: the driver (Invoke-FuzzSurfaceCase below); the C# oracle is in
-# SurfaceTruth.ps1 and SurfaceObjects.ps1 (compiled by Initialize-FuzzEngine in Fuzz.ps1):
+# The fuzz cases of the other input surfaces: the driver (Invoke-FuzzSurfaceCase below); the oracle is
+# BoxFusion.Fuzz.SurfaceOracle (tests/BoxFusion.Fuzz/SurfaceTruth.cs and SurfaceObjects.cs):
 #   - ground-truth files: the fixture gt.json with values replaced, fields dropped, annotations and images repeated,
 #     or damaged as the results files are, given to Measure-Detection -GroundTruth;
 #   - -ImageInfo objects: the fixture's images as objects or hashtables (alone, in a list, or under 'images'),
@@ -75,11 +75,11 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
     $kind = ('GroundTruth', 'ImageInfo', 'NewDetection')[$N % 3]
     switch ($kind) {
         'GroundTruth' {
-            $mutant = [BoxFusionFuzz.SurfaceOracle]::MutateTruth($Fixture.GtBytes, $Rng)
+            $mutant = [BoxFusion.Fuzz.SurfaceOracle]::MutateTruth($Fixture.GtBytes, $Rng)
             $Kept.Value = @{ Kind = $kind; Data = $mutant.Data; Description = $mutant.Description }
             $gtPath = Join-Path $WorkFolder 'truth.json'
             [System.IO.File]::WriteAllBytes($gtPath, $mutant.Data)
-            $verdict = [BoxFusionFuzz.SurfaceOracle]::ReadTruth($mutant.Data, $gtPath)
+            $verdict = [BoxFusion.Fuzz.SurfaceOracle]::ReadTruth($mutant.Data, $gtPath)
             $run = Invoke-FuzzRun $State @{ Detections = $Fixture.Path; GroundTruth = $gtPath; Stop = $false } 'Invoke-FuzzGroundTruth'
             if ($run -eq 'hang') { $Problems.Add("hang: Measure-Detection did not finish within $($State.TimeoutSeconds) s"); return $ids }
             if ($run.PSObject.Properties['Broken']) { $Problems.Add($run.Broken); return $ids }
@@ -90,13 +90,13 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
             elseif (-not $refused -and $verdict.Truth) {
                 $detections = [System.Collections.Generic.List[BoxFusion.Detection]]::new()
                 foreach ($d in $Fixture.Detections) { $detections.Add($d) }
-                $expected = [BoxFusionFuzz.SurfaceOracle]::Evaluate($verdict.Truth, $detections)
+                $expected = [BoxFusion.Fuzz.SurfaceOracle]::Evaluate($verdict.Truth, $detections)
                 if ($expected -is [string]) {
                     if (-not $ids.Contains($expected)) { $Problems.Add("expected $expected; got $($ids -join ', ')") }
                 }
                 elseif ($ids.Contains('ImageNotInGroundTruth')) { $Problems.Add("ImageNotInGroundTruth, but every image is in the independent reading") }
                 else {
-                    $difference = [BoxFusionFuzz.SurfaceOracle]::SameStats($expected, $run.Stats)
+                    $difference = [BoxFusion.Fuzz.SurfaceOracle]::SameStats($expected, $run.Stats)
                     if ($difference) { $Problems.Add($difference + " ($verdict)") }
                 }
                 $duplicates = $verdict.Truth.DuplicateAnnotationIdCount
@@ -105,7 +105,7 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
         }
         'ImageInfo' {
             $verdict = $null; $description = $null
-            $records = [BoxFusionFuzz.SurfaceOracle]::MakeImageRecords($Fixture.Truth, $Rng, [ref] $verdict, [ref] $description)
+            $records = [BoxFusion.Fuzz.SurfaceOracle]::MakeImageRecords($Fixture.Truth, $Rng, [ref] $verdict, [ref] $description)
             $Kept.Value = @{ Kind = $kind; Description = $description }
             $method = ('WBF', 'NMS', 'SoftNMS', 'NMW')[$Rng.Next(4)]
             $run = Invoke-FuzzRun $State @{ Detections = $Fixture.Path; ImageInfo = $records; Reference = $verdict.Truth; Method = $method } 'Invoke-FuzzImageInfo'
@@ -120,7 +120,7 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
             }
             elseif ($run.Caught) { if ($verdict.Outcome -eq 'Valid') { $Problems.Add("valid records were refused: $($run.Caught.Exception.Message)") } }
             else {
-                $difference = [BoxFusionFuzz.SurfaceOracle]::SameDetections($run.Expected, $run.Fused)
+                $difference = [BoxFusion.Fuzz.SurfaceOracle]::SameDetections($run.Expected, $run.Fused)
                 if ($difference) { $Problems.Add($difference) }
                 $got = @($run.Errors | ForEach-Object { ConvertTo-FuzzErrorId $_ }) -join ','
                 $want = @($run.ExpectedErrors | ForEach-Object { ConvertTo-FuzzErrorId $_ }) -join ','
@@ -129,14 +129,14 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
         }
         'NewDetection' {
             $verdict = $null; $description = $null
-            $inputs = [BoxFusionFuzz.SurfaceOracle]::MakeDetectionInputs($Rng, [ref] $verdict, [ref] $description)
+            $inputs = [BoxFusion.Fuzz.SurfaceOracle]::MakeDetectionInputs($Rng, [ref] $verdict, [ref] $description)
             $Kept.Value = @{ Kind = $kind; Description = $description }
             $run = Invoke-FuzzRun $State @{ Inputs = $inputs } 'Invoke-FuzzNewDetection'
             if ($run -eq 'hang') { $Problems.Add("hang: New-Detection did not finish within $($State.TimeoutSeconds) s"); return $ids }
             if ($run.PSObject.Properties['Broken']) { $Problems.Add($run.Broken); return $ids }
             foreach ($e in @($run.Errors) + @($run.DirectErrors) + @($run.Caught) | Where-Object { $null -ne $_ }) { Test-FuzzSurfaceError $e $Problems; $null = $ids.Add((ConvertTo-FuzzErrorId $e)) }
             if ($run.Caught) { $Problems.Add("the pipeline stopped: $($run.Caught.Exception.Message)") }
-            $difference = [BoxFusionFuzz.SurfaceOracle]::CompareNewDetection($verdict, $run.Made)
+            $difference = [BoxFusion.Fuzz.SurfaceOracle]::CompareNewDetection($verdict, $run.Made)
             if ($difference) { $Problems.Add($difference) }
             $refusals = @($verdict.RefusedAs | Where-Object { $_ })
             $errorCount = @($run.Errors).Count
@@ -145,7 +145,7 @@ function Invoke-FuzzSurfaceCase($State, [int] $N, [System.Random] $Rng, $Fixture
                 $Problems.Add("InvalidDetection errors do not match the refused values: $((@($run.Errors) | ForEach-Object { $_.Exception.Message }) -join ' | ')")
             }
             # The same objects piped straight into Merge-Detection: what it accepts fuses as New-Detection's output does.
-            $difference = [BoxFusionFuzz.SurfaceOracle]::SameDetections($run.ViaNew, $run.Direct)
+            $difference = [BoxFusion.Fuzz.SurfaceOracle]::SameDetections($run.ViaNew, $run.Direct)
             if ($difference) { $Problems.Add("objects piped into Merge-Detection: $difference") }
         }
     }

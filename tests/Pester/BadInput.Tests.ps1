@@ -131,28 +131,18 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
     $script:Folder = New-TestFolder
-    $script:FileNumber = 0
-    $script:Utf8 = [System.Text.UTF8Encoding]::new($false)
 
-    # Writes a case's file (Text as UTF-8 without BOM, or Bytes) under a new name; returns its full path.
+    # Writes a case's file (Text, or Bytes) under a new name; returns its full path.
     function New-CaseFile($Case, [string] $Extension = '.json') {
-        $script:FileNumber++
-        $path = Join-Path $script:Folder ("case$($script:FileNumber)$Extension")
-        if ($Case.ContainsKey('Bytes')) { [System.IO.File]::WriteAllBytes($path, [byte[]]$Case.Bytes) }
-        else { [System.IO.File]::WriteAllText($path, $Case.Text, $script:Utf8) }
-        $path
-    }
-
-    # The errors a command writes, with no stack trace in any message.
-    function Assert-NoStackTrace($Records) {
-        foreach ($r in $Records) { "$r" | Should -Not -Match '\s+at \S+\(|Exception:|--- End of' }
+        if ($Case.ContainsKey('Bytes')) { New-TestFile $script:Folder -Bytes $Case.Bytes -Extension $Extension }
+        else { New-TestFile $script:Folder -Text $Case.Text -Extension $Extension }
     }
 
     # A results file of about $Megabytes MB: records padded with a long unknown field, one record of 3 MB
     # (larger than the reader's first buffer), image ids 0.. in order. Returns the number of records.
     function New-LargeResultFile([string] $Path, [int] $Megabytes) {
         $pad = 'x' * 10000
-        $writer = [System.IO.StreamWriter]::new($Path, $false, $script:Utf8, 1 -shl 20)
+        $writer = [System.IO.StreamWriter]::new($Path, $false, [System.Text.UTF8Encoding]::new($false), 1 -shl 20)
         try {
             $writer.Write('[')
             $count = [int]($Megabytes * 1MB / 10100)

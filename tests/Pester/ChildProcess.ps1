@@ -2,16 +2,45 @@
 # limit) in a child pwsh, so the test run itself never hangs: each case gets its own runspace and time limit
 # inside the child, and the child as a whole is killed if it outlives its limit.
 
-# The command line of the pwsh running the tests (dotnet + pwsh.dll when started as a dotnet tool).
-function Get-PwshCommandLine {
-    $exe = [Environment]::ProcessPath
-    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
-    @($exe)
+# How to start the pwsh running the tests (Get-PwshCommandLine) with these arguments, its output captured. -FileSizeLimitKB runs it under `ulimit -f`
+# (Unix), so writing past that size fails with EFBIG.
+function New-PwshStartInfo([string[]] $Arguments, [int] $FileSizeLimitKB = 0) {
+    $pwsh = @(Get-PwshCommandLine)
+    $allArguments = @($pwsh | Select-Object -Skip 1) + $Arguments
+    if ($FileSizeLimitKB -gt 0) {
+        # An ignored SIGXFSZ stays ignored across exec, so the write fails (EFBIG) instead of killing the process;
+        # the runtime's double-mapped code memory is a file too, so it is turned off for the limit to leave it alone.
+        $start = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+        foreach ($a in @('-c', "trap '' XFSZ; ulimit -f $FileSizeLimitKB; exec ""`$@""", 'sh', $pwsh[0]) + $allArguments) { $start.ArgumentList.Add($a) }
+        $start.Environment['DOTNET_EnableWriteXorExecute'] = '0'
+    }
+    else {
+        $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
+        foreach ($a in $allArguments) { $start.ArgumentList.Add($a) }
+    }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start
+}
+
+# Runs a process to its end. One that outlives -TimeoutSeconds is killed with its children, and that is an error
+# saying -What did not finish. Returns its exit code and all it wrote (standard output, then standard error).
+function Invoke-ChildProcess([System.Diagnostics.ProcessStartInfo] $Start, [int] $TimeoutSeconds, [string] $What = 'The child pwsh') {
+    $process = [System.Diagnostics.Process]::Start($Start)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+        $process.Kill($true)
+        throw "$What did not finish in $TimeoutSeconds s."
+    }
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
 }
 
 # Cases: hashtables with Name and Script (a script block's text; $args[0] is -Data). Returns one object per case:
 # Name, Hung, ErrorIds (FullyQualifiedErrorIds of every error, terminating or not), Messages, Output (strings).
-# -FileSizeLimitKB runs the child under `ulimit -f` (Unix), so writing past that size fails with EFBIG.
+# -FileSizeLimitKB: see New-PwshStartInfo.
 function Invoke-IsolatedCase {
     param(
         [Parameter(Mandatory)] [hashtable[]] $Cases,
@@ -56,32 +85,9 @@ ConvertTo-Json -InputObject @($results) -Depth 4 | Set-Content -LiteralPath $Out
 # A hung case's thread would keep the process alive, and a normal exit waits for its runspace: end it at once.
 if ($results | Where-Object Hung) { [System.Diagnostics.Process]::GetCurrentProcess().Kill() }
 '@
-        $pwsh = @(Get-PwshCommandLine)
-        $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $runner, $casesPath, $output)
-        if ($FileSizeLimitKB -gt 0) {
-            # An ignored SIGXFSZ stays ignored across exec, so the write fails (EFBIG) instead of killing the process;
-            # the runtime's double-mapped code memory is a file too, so it is turned off for the limit to leave it alone.
-            $start = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
-            foreach ($a in @('-c', "trap '' XFSZ; ulimit -f $FileSizeLimitKB; exec ""`$@""", 'sh', $pwsh[0]) + $arguments) { $start.ArgumentList.Add($a) }
-            $start.Environment['DOTNET_EnableWriteXorExecute'] = '0'
-        }
-        else {
-            $start = [System.Diagnostics.ProcessStartInfo]::new($pwsh[0])
-            foreach ($a in $arguments) { $start.ArgumentList.Add($a) }
-        }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $limit = ($Cases.Count * $CaseTimeoutSeconds + 60) * 1000
-        if (-not $process.WaitForExit($limit)) {
-            $process.Kill($true)
-            throw "The child pwsh did not finish in $($limit / 1000) s."
-        }
-        $process.WaitForExit()
-        if (-not (Test-Path -LiteralPath $output)) { throw "The child pwsh wrote no results (exit code $($process.ExitCode)):`n$($stdout.Result)$($stderr.Result)" }
+        $start = New-PwshStartInfo @('-NoProfile', '-NonInteractive', '-File', $runner, $casesPath, $output) -FileSizeLimitKB $FileSizeLimitKB
+        $run = Invoke-ChildProcess $start -TimeoutSeconds ($Cases.Count * $CaseTimeoutSeconds + 60)
+        if (-not (Test-Path -LiteralPath $output)) { throw "The child pwsh wrote no results (exit code $($run.ExitCode)):`n$($run.Output)" }
         Get-Content -LiteralPath $output -Raw | ConvertFrom-Json
     }
     finally {

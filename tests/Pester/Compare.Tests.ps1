@@ -1,16 +1,14 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
-    $gt = Join-Path $sample 'gt.json'
-    $yolox = Join-Path $sample 'yolox.json'
-    $cascade = Join-Path $sample 'cascade.json'
+    $yolox = Join-Path $SampleFolder 'yolox.json'
+    $cascade = Join-Path $SampleFolder 'cascade.json'
 }
 
 Describe 'Compare-Detection' {
     BeforeAll {
         $detections = Import-Detection $yolox, $cascade
-        $rows = $detections | Compare-Detection -GroundTruth $gt
+        $rows = $detections | Compare-Detection -GroundTruth $SampleTruth
     }
 
     It 'gives every detection one row, each model on its own, plus the missed boxes' {
@@ -28,9 +26,9 @@ Describe 'Compare-Detection' {
     It 'agrees with Measure-Detection: true positives / (true positives + missed) is pycocotools'' recall' -ForEach @(
         @{ Iou = 0.5; T = 0 }, @{ Iou = 0.75; T = 5 }
     ) {
-        $pr = (Measure-Detection -GroundTruth $gt -Path $yolox).PrecisionRecall
+        $pr = (Measure-Detection -GroundTruth $SampleTruth -Path $yolox).PrecisionRecall
         $count = @{}
-        Compare-Detection -GroundTruth $gt -Path $yolox -IouThreshold $Iou | ForEach-Object { $count["$($_.CategoryId) $($_.Outcome)"]++ }
+        Compare-Detection -GroundTruth $SampleTruth -Path $yolox -IouThreshold $Iou | ForEach-Object { $count["$($_.CategoryId) $($_.Outcome)"]++ }
         for ($k = 0; $k -lt $pr.CategoryIds.Count; $k++) {
             $tp = [int]$count["$($pr.CategoryIds[$k]) TruePositive"]
             $missed = [int]$count["$($pr.CategoryIds[$k]) Missed"]
@@ -54,15 +52,15 @@ Describe 'Compare-Detection' {
     }
 
     It 'counts more true positives at a lower threshold' {
-        $loose = @(Compare-Detection $gt -Path $yolox -IouThreshold 0.3 | Where-Object Outcome -EQ TruePositive).Count
-        $strict = @(Compare-Detection $gt -Path $yolox -IouThreshold 0.9 | Where-Object Outcome -EQ TruePositive).Count
+        $loose = @(Compare-Detection $SampleTruth -Path $yolox -IouThreshold 0.3 | Where-Object Outcome -EQ TruePositive).Count
+        $strict = @(Compare-Detection $SampleTruth -Path $yolox -IouThreshold 0.9 | Where-Object Outcome -EQ TruePositive).Count
         $loose | Should -BeGreaterThan $strict
     }
 
     It 'reports detections on unknown images once and compares the rest' {
         $some = @($detections | Where-Object Model -EQ yolox | Select-Object -First 50)
         $stray = New-Detection -ImageId 999999 -CategoryId 1 -Score 0.5 -X 1 -Y 1 -Width 5 -Height 5 -Model yolox
-        $out = @($some + $stray | Compare-Detection $gt -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $out = @($some + $stray | Compare-Detection $SampleTruth -ErrorVariable problems -ErrorAction SilentlyContinue)
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'ImageNotInGroundTruth,*'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
@@ -71,7 +69,7 @@ Describe 'Compare-Detection' {
     }
 
     It 'rejects a threshold out of range and a missing ground truth' {
-        { Compare-Detection $gt -Path $yolox -IouThreshold 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.CompareDetectionCommand'
+        { Compare-Detection $SampleTruth -Path $yolox -IouThreshold 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.CompareDetectionCommand'
         { Compare-Detection (Join-Path $TestDrive 'none.json') -Path $yolox -ErrorAction Stop } | Should -Throw -ErrorId 'GroundTruthNotFound,BoxFusion.Commands.CompareDetectionCommand'
     }
 }

@@ -1,9 +1,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
     $folder = New-TestFolder
-    $fused = @(Merge-Detection -Path (Join-Path $sample 'yolox.json'), (Join-Path $sample 'detr.json'))
+    $fused = @(Merge-Detection -Path (Join-Path $SampleFolder 'yolox.json'), (Join-Path $SampleFolder 'detr.json'))
 }
 
 AfterAll { Remove-Item $folder -Recurse -Force }

@@ -55,6 +55,21 @@ Describe 'A missing -ImageInfo or -GroundTruth file fails before any input is re
         Join-Path $script:Folder 'out.json' | Should -Not -Exist
     }
 
+    It 'Compare-Detection -GroundTruth' {
+        $r = Invoke-Counted Compare-Detection @{ GroundTruth = $script:Missing }
+        $r.Error.FullyQualifiedErrorId | Should -BeLike 'GroundTruthNotFound,*'
+        $r.Sent | Should -Be 0
+    }
+
+    It 'Export-DetectionImage -GroundTruth and -ImageInfo' {
+        foreach ($parameter in 'GroundTruth', 'ImageInfo') {
+            $pictures = Join-Path $script:Folder "pictures-$parameter"
+            $r = Invoke-Counted Export-DetectionImage @{ Path = $pictures; $parameter = $script:Missing }
+            $r.Error.FullyQualifiedErrorId | Should -BeLike "$($parameter)NotFound,*"
+            $r.Sent | Should -Be 0
+        }
+    }
+
     It 'Import-Detection -Format Yolo -ImageInfo' {
         $script:sent = 0
         $caught = $null

@@ -1,9 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    function Complete([string] $line) {
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
-    }
 }
 
 Describe 'Tab completion and validation' {
@@ -82,10 +79,8 @@ Describe 'Progress and Ctrl+C' {
 Describe 'The demo' {
     It 'writes the fused submission and prints each model''s AP next to each method''s' {
         $out = New-TestFolder
-        $pwsh = [Environment]::ProcessPath
-        $args = @()
-        if ((Split-Path $pwsh -Leaf) -match '^dotnet') { $args += Join-Path $PSHOME 'pwsh.dll' }
-        $text = & $pwsh @args -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tests/Demo.ps1') -ModulePath $ModulePath -OutputFolder $out 2>&1 | Out-String
+        $pwsh = @(Get-PwshCommandLine)
+        $text = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'tests/Demo.ps1') -ModulePath $ModulePath -OutputFolder $out 2>&1 | Out-String
         $LASTEXITCODE | Should -Be 0
         Test-Path (Join-Path $out 'submission.json') | Should -BeTrue
         Test-Path (Join-Path $out 'submission.zip') | Should -BeTrue

@@ -6,28 +6,18 @@
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    . (Join-Path $PSScriptRoot 'ChildProcess.ps1')
     $script:FuzzScript = Join-Path $RepoRoot 'tests/Fuzz/Fuzz.ps1'
 }
 
 Describe 'Fuzzed input' {
     It 'survives 2000 mutated files and 150 other inputs: no unhandled exception, no hang, every failure an ErrorRecord of ours, nothing silently wrong' {
         $summaryPath = Join-Path $TestDrive 'fuzz-summary.json'
-        $start = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ((Split-Path ([Environment]::ProcessPath) -Leaf) -match '^dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:FuzzScript, '-ModulePath', $ModulePath, '-Cases', '2000', '-SurfaceCases', '150', '-Seed', '20250101',
-            '-FailureFolder', (Join-Path $RepoRoot 'out/fuzz-failures'), '-SummaryPath', $summaryPath) { $start.ArgumentList.Add($a) }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($start)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit(900000)) {
-            $process.Kill($true)
-            throw "The fuzz run did not finish in 15 minutes (a hang outside the per-case time limit)."
-        }
-        $process.WaitForExit()
-        $log = $stdout.Result + $stderr.Result
+        $start = New-PwshStartInfo @('-NoProfile', '-NonInteractive', '-File', $script:FuzzScript, '-ModulePath', $ModulePath, '-Cases', '2000', '-SurfaceCases', '150',
+            '-Seed', '20250101', '-FailureFolder', (Join-Path $RepoRoot 'out/fuzz-failures'), '-SummaryPath', $summaryPath)
+        # 15 minutes: beyond that, a hang outside the per-case time limit.
+        $run = Invoke-ChildProcess $start -TimeoutSeconds 900 -What 'The fuzz run (a hang outside the per-case time limit)'
+        $log = $run.Output
         Test-Path $summaryPath | Should -BeTrue -Because "the fuzz run should have written its summary; it said:`n$log"
         $summary = Get-Content $summaryPath -Raw | ConvertFrom-Json
         Write-Host $summary.Text
@@ -35,7 +25,7 @@ Describe 'Fuzzed input' {
         $summary.Cases | Should -Be 2150
         $summary.Hangs | Should -Be 0
         @($summary.Failures) | Should -BeNullOrEmpty -Because $summary.Text
-        $process.ExitCode | Should -Be 0 -Because $log
+        $run.ExitCode | Should -Be 0 -Because $log
 
         # The mutations reach every kind of file failure and skipped record (and some files stay good).
         $seen = $summary.ErrorIds.PSObject.Properties.Name

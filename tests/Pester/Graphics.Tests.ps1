@@ -2,9 +2,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
-    $gt = Join-Path $sample 'gt.json'
-    $yolox = Join-Path $sample 'yolox.json'
+    $yolox = Join-Path $SampleFolder 'yolox.json'
     # Width and height from a PNG's header, read without any graphics library.
     function Get-PngSize([string] $File) {
         $b = [System.IO.File]::ReadAllBytes($File)
@@ -36,8 +34,8 @@ Describe 'Export-DetectionImage draws' {
 
     It 'each model in its own colour, the ground truth dashed, with a legend' {
         $out = Join-Path $TestDrive 'models'
-        $d = Import-Detection $yolox, (Join-Path $sample 'detr.json')
-        $files = $d | Export-DetectionImage -Path $out -GroundTruth $gt -First 2 -PassThru
+        $d = Import-Detection $yolox, (Join-Path $SampleFolder 'detr.json')
+        $files = $d | Export-DetectionImage -Path $out -GroundTruth $SampleTruth -First 2 -PassThru
         $files.Count | Should -Be 2
         foreach ($f in $files) { (Get-PngSize $f.FullName).Width | Should -BeGreaterThan 100 }
         $first = ($d | Select-Object -First 1).ImageId
@@ -46,7 +44,7 @@ Describe 'Export-DetectionImage draws' {
 
     It 'Compare-Detection rows by outcome: only the misses' {
         $out = Join-Path $TestDrive 'misses'
-        $missed = Compare-Detection $gt -Path $yolox | Where-Object Outcome -EQ Missed | Sort-Object { $_.GroundTruth.Height } -Descending | Select-Object -First 1
+        $missed = Compare-Detection $SampleTruth -Path $yolox | Where-Object Outcome -EQ Missed | Sort-Object { $_.GroundTruth.Height } -Descending | Select-Object -First 1
         # no -ImageInfo: the rows carry their image's record (file name, size)
         $file = $missed | Export-DetectionImage -Path $out -LineWidth 4 -NoLabel -NoLegend -PassThru
         $file.BaseName | Should -Be ([System.IO.Path]::GetFileNameWithoutExtension($missed.FileName))
@@ -79,8 +77,8 @@ Describe 'Export-DetectionImage draws' {
 
     It 'the same bytes whatever the number of threads' {
         $d = Import-Detection $yolox
-        $one = $d | Export-DetectionImage -Path (Join-Path $TestDrive 't1') -ImageInfo $gt -First 6 -ThrottleLimit 1 -PassThru
-        $two = $d | Export-DetectionImage -Path (Join-Path $TestDrive 't2') -ImageInfo $gt -First 6 -ThrottleLimit 2 -PassThru
+        $one = $d | Export-DetectionImage -Path (Join-Path $TestDrive 't1') -ImageInfo $SampleTruth -First 6 -ThrottleLimit 1 -PassThru
+        $two = $d | Export-DetectionImage -Path (Join-Path $TestDrive 't2') -ImageInfo $SampleTruth -First 6 -ThrottleLimit 2 -PassThru
         $one.Name | Should -Be $two.Name
         for ($i = 0; $i -lt 6; $i++) { (Get-FileHash $one[$i].FullName).Hash | Should -Be (Get-FileHash $two[$i].FullName).Hash }
     }
@@ -143,6 +141,9 @@ Describe 'Export-DetectionImage and bad input' {
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -Color @{ m = 'reddish' } } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -GroundTruthColor '#12345' } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -LineWidth 500 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -BackgroundColor 'nope' } | Should -Throw -ErrorId 'ColorInvalid,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -FontSize 401 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
+        { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -MinScore 1.5 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
         { New-Box | Export-DetectionImage -Path $TestDrive -ImageInfo $canvas -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportDetectionImageCommand'
         New-Box | Export-DetectionImage -Path (Join-Path $TestDrive 'huge') -ImageInfo ([pscustomobject]@{ id = 1; width = 50000; height = 50000 }) -ErrorVariable big -ErrorAction SilentlyContinue
         $big[0].FullyQualifiedErrorId | Should -BeLike 'ImageSizeInvalid,*'
@@ -159,7 +160,7 @@ Describe 'Export-DetectionImage and bad input' {
 
 Describe 'Export-PrecisionRecallChart' {
     BeforeAll {
-        $results = Measure-Detection $gt -Path $yolox, (Join-Path $sample 'detr.json') -GroupBy Model
+        $results = Measure-Detection $SampleTruth -Path $yolox, (Join-Path $SampleFolder 'detr.json') -GroupBy Model
     }
 
     It 'writes a PNG of the size asked for' {

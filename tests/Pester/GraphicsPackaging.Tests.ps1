@@ -5,11 +5,9 @@ BeforeAll {
     $sample = Join-Path $DataRoot 'sample'
     # Runs a script in a new pwsh and returns its output lines.
     function Invoke-Child([string] $Script) {
-        $pwsh = [Environment]::ProcessPath
-        $arguments = @()
-        if ((Split-Path $pwsh -Leaf) -match '^dotnet') { $arguments += Join-Path $PSHOME 'pwsh.dll' }
+        $pwsh = @(Get-PwshCommandLine)
         $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($Script))
-        & $pwsh @arguments -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
     }
     $graphicsAssemblies = "[AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { `$_.GetName().Name } | Where-Object { `$_ -match '^(SkiaSharp|BoxFusion\.Graphics|ScottPlot|HarfBuzzSharp)' } | Sort-Object"
     $nativeModules = "[System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -Match 'SkiaSharp' | ForEach-Object { 'native: ' + `$_.FileName }"

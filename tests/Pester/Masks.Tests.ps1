@@ -14,12 +14,6 @@ BeforeAll {
     $caseM = Join-Path $DataRoot 'case-m'
     $gt = Join-Path $caseM 'gt.json'
     $models = 1..3 | ForEach-Object { Join-Path $caseM "model$_.json" }
-    function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
-        $Actual.Count | Should -Be 12
-        for ($i = 0; $i -lt 12; $i++) {
-            [math]::Abs($Actual[$i] - $Expected[$i]) | Should -BeLessOrEqual 1e-12 -Because "stat $i is $($Actual[$i]), pycocotools says $($Expected[$i])"
-        }
-    }
     function New-SegmFile([string] $Folder, [string] $Name, [string[]] $Records) {
         $path = Join-Path $Folder $Name
         Set-Content -LiteralPath $path -Value ('[' + ($Records -join ",`n") + ']') -Encoding utf8NoBOM

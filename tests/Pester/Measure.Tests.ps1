@@ -10,12 +10,6 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
-        $Actual.Count | Should -Be 12
-        for ($i = 0; $i -lt 12; $i++) {
-            [math]::Abs($Actual[$i] - $Expected[$i]) | Should -BeLessOrEqual 1e-12 -Because "stat $i is $($Actual[$i]), pycocotools says $($Expected[$i])"
-        }
-    }
 }
 
 Describe 'Measure-Detection equals pycocotools' {
@@ -38,30 +32,27 @@ Describe 'Measure-Detection equals pycocotools' {
 
 Describe 'Measure-Detection in the pipeline' {
     BeforeAll {
-        $sample = Join-Path $DataRoot 'sample'
-        $gt = Join-Path $sample 'gt.json'
-        $models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
-        $all = Import-Detection $models
+        $all = Import-Detection $SampleModels
     }
 
     It 'gives one result per model with -GroupBy Model, equal to scoring each file alone' {
-        $rows = $all | Measure-Detection -GroundTruth $gt -GroupBy Model
+        $rows = $all | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model
         $rows.Name | Should -Be 'yolox', 'cascade', 'detr'
-        $alone = Measure-Detection -GroundTruth $gt -Path $models[1] -GroupBy Model
+        $alone = Measure-Detection -GroundTruth $SampleTruth -Path $SampleModels[1] -GroupBy Model
         $rows[1].Stats | Should -Be $alone.Stats
         $rows[0] | Should -BeOfType BoxFusion.Evaluation.EvaluationResult
     }
 
     It 'scores a fused result, which beats the best single model on the sample' {
-        $best = ($all | Measure-Detection -GroundTruth $gt -GroupBy Model | Measure-Object AP -Maximum).Maximum
-        $fused = $all | Merge-Detection -ImageInfo $gt | Measure-Detection -GroundTruth $gt
+        $best = ($all | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model | Measure-Object AP -Maximum).Maximum
+        $fused = $all | Merge-Detection -ImageInfo $SampleTruth | Measure-Detection -GroundTruth $SampleTruth
         $fused.Name | Should -Be '(all)'
         $fused.AP | Should -BeGreaterThan $best
     }
 
     It 'gives AP per category with its name' {
-        $rows = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -PerCategory
-        $rows.Count | Should -Be (Get-Content $gt -Raw | ConvertFrom-Json).categories.Count
+        $rows = Import-Detection $SampleModels[0] | Measure-Detection -GroundTruth $SampleTruth -PerCategory
+        $rows.Count | Should -Be (Get-Content $SampleTruth -Raw | ConvertFrom-Json).categories.Count
         $rows[0].Name | Should -Not -BeNullOrEmpty
     }
 
@@ -73,12 +64,12 @@ Describe 'Measure-Detection in the pipeline' {
     }
 
     It 'scores an empty input like pycocotools (0 for categories with ground truth)' {
-        $r = @() | Measure-Detection -GroundTruth $gt
+        $r = @() | Measure-Detection -GroundTruth $SampleTruth
         $r.AP | Should -Be 0
     }
 
     It 'shows results as a readable table' {
-        $text = $all | Measure-Detection -GroundTruth $gt -GroupBy Model | Out-String
+        $text = $all | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model | Out-String
         $text | Should -Match 'Name\s+AP\s+AP50'
         $text | Should -Match 'yolox\s+0\.\d{3}'
     }

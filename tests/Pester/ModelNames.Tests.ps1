@@ -2,8 +2,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
-    $gt = Join-Path $sample 'gt.json'
     $small = Join-Path $DataRoot 'case-a/model1.json'
 
     # Copies a results file to each relative path under $Root (folders made as needed); returns the full paths.
@@ -20,10 +18,10 @@ BeforeAll {
 Describe 'End to end on an mmdetection layout' {
     BeforeAll {
         $root = Join-Path $TestDrive 'mmdet'
-        foreach ($m in 'yolox', 'cascade', 'detr') { $null = New-Layout $root "work_dirs/$m/results.bbox.json" -From (Join-Path $sample "$m.json") }
-        Copy-Item $gt (Join-Path $root 'gt.json')
-        $plain = (Import-Detection ('yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }) |
-            Merge-Detection -ImageInfo $gt | Measure-Detection -GroundTruth $gt).AP
+        foreach ($m in 'yolox', 'cascade', 'detr') { $null = New-Layout $root "work_dirs/$m/results.bbox.json" -From (Join-Path $SampleFolder "$m.json") }
+        Copy-Item $SampleTruth (Join-Path $root 'gt.json')
+        $plain = (Import-Detection $SampleModels |
+            Merge-Detection -ImageInfo $SampleTruth | Measure-Detection -GroundTruth $SampleTruth).AP
         Push-Location $root
     }
     AfterAll { Pop-Location }
@@ -92,8 +90,8 @@ Describe 'DuplicateModelName' {
 
     It 'stops Merge-Detection -Path, Optimize-Fusion -Path and Measure-Detection -Path too' {
         { Merge-Detection -Path $file, $file } | Should -Throw -ErrorId 'DuplicateModelName,BoxFusion.Commands.MergeDetectionCommand'
-        { Optimize-Fusion -GroundTruth $gt -Path $file, $file } | Should -Throw -ErrorId 'DuplicateModelName,BoxFusion.Commands.OptimizeFusionCommand'
-        { Measure-Detection -GroundTruth $gt -Path $file, $file } | Should -Throw -ErrorId 'DuplicateModelName,BoxFusion.Commands.MeasureDetectionCommand'
+        { Optimize-Fusion -GroundTruth $SampleTruth -Path $file, $file } | Should -Throw -ErrorId 'DuplicateModelName,BoxFusion.Commands.OptimizeFusionCommand'
+        { Measure-Detection -GroundTruth $SampleTruth -Path $file, $file } | Should -Throw -ErrorId 'DuplicateModelName,BoxFusion.Commands.MeasureDetectionCommand'
     }
 
     It 'treats file names that differ only by case as one name' {
@@ -143,9 +141,9 @@ Describe '-Model' {
 
 Describe 'Model identity is case-insensitive' {
     BeforeAll {
-        $detections = @(Import-Detection (Join-Path $sample 'yolox.json') -Model Det) +
-            @(Import-Detection (Join-Path $sample 'cascade.json') -Model det) +
-            @(Import-Detection (Join-Path $sample 'detr.json') -Model detr)
+        $detections = @(Import-Detection (Join-Path $SampleFolder 'yolox.json') -Model Det) +
+            @(Import-Detection (Join-Path $SampleFolder 'cascade.json') -Model det) +
+            @(Import-Detection (Join-Path $SampleFolder 'detr.json') -Model detr)
     }
 
     It 'Merge-Detection fuses Det and det as one model' {
@@ -154,7 +152,7 @@ Describe 'Model identity is case-insensitive' {
     }
 
     It 'Measure-Detection -GroupBy Model gives one row for Det and det' {
-        ($detections | Measure-Detection -GroundTruth $gt -GroupBy Model).Name | Should -Be 'Det', 'detr'
+        ($detections | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model).Name | Should -Be 'Det', 'detr'
     }
 
     It 'a -Weight table naming one model twice (an ordinal dictionary can) is an error, not a silent last-wins' {
@@ -165,7 +163,7 @@ Describe 'Model identity is case-insensitive' {
     }
 
     It 'Optimize-Fusion sees two models, and every trial''s -Weight table names them all' {
-        $trials = $detections | Optimize-Fusion -GroundTruth $gt -Method WBF -IouThreshold 0.55 -ConfidenceType BoxAndModelAvg -MaxTrials 8
+        $trials = $detections | Optimize-Fusion -GroundTruth $SampleTruth -Method WBF -IouThreshold 0.55 -ConfidenceType BoxAndModelAvg -MaxTrials 8
         $trials[0].Models | Should -Be 'Det', 'detr'
         foreach ($t in $trials | Where-Object { $_.Parameters.Weight }) { $t.Parameters.Weight.Count | Should -Be $t.Models.Count }
     }
@@ -185,23 +183,22 @@ Describe '-Weight completion' {
 
 Describe 'Measure-Detection without -GroupBy' {
     BeforeAll {
-        $models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
-        $all = Import-Detection $models
+        $all = Import-Detection $SampleModels
     }
 
     It 'warns once when the input holds several models, suggesting -GroupBy Model' {
-        $r = $all | Measure-Detection -GroundTruth $gt -WarningVariable w -WarningAction SilentlyContinue
+        $r = $all | Measure-Detection -GroundTruth $SampleTruth -WarningVariable w -WarningAction SilentlyContinue
         $r.Name | Should -Be '(all)'
         @($w).Count | Should -Be 1
         "$w" | Should -BeLike '*3 models*-GroupBy Model*'
-        $null = Measure-Detection -GroundTruth $gt -Path $models -WarningVariable w2 -WarningAction SilentlyContinue
+        $null = Measure-Detection -GroundTruth $SampleTruth -Path $SampleModels -WarningVariable w2 -WarningAction SilentlyContinue
         @($w2).Count | Should -Be 1
     }
 
     It 'does not warn for one model, fused detections or -GroupBy Model' {
-        $null = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -WarningVariable w1
-        $null = $all | Merge-Detection | Measure-Detection -GroundTruth $gt -WarningVariable w2
-        $null = $all | Measure-Detection -GroundTruth $gt -GroupBy Model -WarningVariable w3
+        $null = Import-Detection $SampleModels[0] | Measure-Detection -GroundTruth $SampleTruth -WarningVariable w1
+        $null = $all | Merge-Detection | Measure-Detection -GroundTruth $SampleTruth -WarningVariable w2
+        $null = $all | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model -WarningVariable w3
         @($w1).Count + @($w2).Count + @($w3).Count | Should -Be 0
     }
 }

@@ -17,14 +17,11 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
-    $gt = Join-Path $sample 'gt.json'
-    $models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
-    $all = Import-Detection $models
-    $fused = $all | Merge-Detection -ImageInfo $gt
-    $result = $all | Measure-Detection -GroundTruth $gt
-    $perCategory = Import-Detection $models[0] | Measure-Detection -GroundTruth $gt -PerCategory
-    $trials = $all | Optimize-Fusion -GroundTruth $gt -Method WBF, SoftNMS -Folds 2 -MaxTrials 12 -WarningAction SilentlyContinue
+    $all = Import-Detection $SampleModels
+    $fused = $all | Merge-Detection -ImageInfo $SampleTruth
+    $result = $all | Measure-Detection -GroundTruth $SampleTruth
+    $perCategory = Import-Detection $SampleModels[0] | Measure-Detection -GroundTruth $SampleTruth -PerCategory
+    $trials = $all | Optimize-Fusion -GroundTruth $SampleTruth -Method WBF, SoftNMS -Folds 2 -MaxTrials 12 -WarningAction SilentlyContinue
     $folder = New-TestFolder
 
     # Objects after a trip through Export-Clixml / Import-Clixml, as a saved search comes back.
@@ -44,12 +41,9 @@ BeforeAll {
         'Deserialized.BoxFusion.Evaluation.CategoryResult' = (Get-RoundTrip $perCategory[0])
         'BoxFusion.Optimization.FusionTrial'               = $trials[0]
         'Deserialized.BoxFusion.Optimization.FusionTrial'  = (Get-RoundTrip $trials[0])
-        'BoxFusion.Evaluation.DetectionMatch'              = @($fused | Compare-Detection -GroundTruth $gt)[0]
+        'BoxFusion.Evaluation.DetectionMatch'              = @($fused | Compare-Detection -GroundTruth $SampleTruth)[0]
     }
 
-    function Complete([string] $line) {
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
-    }
 }
 
 AfterAll { Remove-Item $folder -Recurse -Force }
@@ -79,7 +73,7 @@ Describe 'View headers are names a user can type' {
 
 Describe 'Measure-Detection -PerCategory' {
     It 'gives one row per category, named as in the ground truth' {
-        $categories = (Get-Content $gt -Raw | ConvertFrom-Json).categories
+        $categories = (Get-Content $SampleTruth -Raw | ConvertFrom-Json).categories
         $perCategory.Count | Should -Be $categories.Count
         $perCategory[0] | Should -BeOfType BoxFusion.Evaluation.CategoryResult
         $perCategory.CategoryId | Should -Be $categories.id
@@ -90,13 +84,13 @@ Describe 'Measure-Detection -PerCategory' {
     }
 
     It 'averages to the overall AP, as pycocotools does' {
-        $overall = (Import-Detection $models[0] | Measure-Detection -GroundTruth $gt).AP
+        $overall = (Import-Detection $SampleModels[0] | Measure-Detection -GroundTruth $SampleTruth).AP
         $present = $perCategory | Where-Object AP -GE 0
         [math]::Abs(($present.AP | Measure-Object -Average).Average - $overall) | Should -BeLessThan 1e-12
     }
 
     It 'gives rows per model with -GroupBy Model' {
-        $rows = $all | Measure-Detection -GroundTruth $gt -GroupBy Model -PerCategory
+        $rows = $all | Measure-Detection -GroundTruth $SampleTruth -GroupBy Model -PerCategory
         $rows.Model | Select-Object -Unique | Should -Be 'yolox', 'cascade', 'detr'
         $rows.Count | Should -Be (3 * $perCategory.Count)
     }
@@ -156,7 +150,7 @@ Describe 'Objects saved with Export-Clixml' {
 
 Describe '-Weight completion' {
     It 'completes model names from the detections in a variable' {
-        $d = Import-Detection $models
+        $d = Import-Detection $SampleModels
         (Complete '$d | Merge-Detection -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'
         (Complete 'Merge-Detection -InputObject $d -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'
         (Complete '$d | Where-Object Score -GT 0.1 | Merge-Detection -Weight ')[0] | Should -Be '@{ yolox = 1; cascade = 1; detr = 1 }'

@@ -3,12 +3,9 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
-    $sample = Join-Path $DataRoot 'sample'
-    $gt = Join-Path $sample 'gt.json'
-    $models = 'yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $sample "$_.json" }
-    $detections = Import-Detection $models
+    $detections = Import-Detection $SampleModels
     # A small, quick search: two methods, two IoU thresholds, weights 0 or 1.
-    $quick = @{ GroundTruth = $gt; Method = 'WBF', 'SoftNMS'; IouThreshold = 0.5, 0.6; SkipBoxThreshold = 0; ConfidenceType = 'Avg'; WeightValues = 0, 1; MaxTrials = 8; WarningAction = 'SilentlyContinue' }
+    $quick = @{ GroundTruth = $SampleTruth; Method = 'WBF', 'SoftNMS'; IouThreshold = 0.5, 0.6; SkipBoxThreshold = 0; ConfidenceType = 'Avg'; WeightValues = 0, 1; MaxTrials = 8; WarningAction = 'SilentlyContinue' }
 
     # The best trial, the first of another method and the first that drops a model, each replayed by splatting
     # its Parameters into Merge-Detection: the replay must score exactly what the trial scored.
@@ -17,7 +14,7 @@ BeforeAll {
             @($Trials | Where-Object { $_.Weights -contains 0 } | Select-Object -First 1)
         foreach ($trial in $picked) {
             $p = $trial.Parameters
-            $replay = $Detections | Merge-Detection @p -WarningAction SilentlyContinue | Measure-Detection -GroundTruth $gt
+            $replay = $Detections | Merge-Detection @p -WarningAction SilentlyContinue | Measure-Detection -GroundTruth $SampleTruth
             $replay.Stats | Should -Be $trial.Stats -Because "trial #$($trial.Number) ($($trial.Method), $($trial.WeightText)) replayed with $(($p.Keys | Sort-Object) -join ', ')"
         }
     }
@@ -39,7 +36,7 @@ Describe 'Optimize-Fusion -TimeBudget' {
         { $detections | Optimize-Fusion @quick -TimeBudget -5 -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidTimeBudget,BoxFusion.Commands.OptimizeFusionCommand'
     }
     It 'rejects text that is not a time, saying what it takes' {
-        { Optimize-Fusion -Path $models -GroundTruth $gt -TimeBudget 'ten minutes' } | Should -Throw -ExpectedMessage '*seconds*00:10:00*'
+        { Optimize-Fusion -Path $SampleModels -GroundTruth $SampleTruth -TimeBudget 'ten minutes' } | Should -Throw -ExpectedMessage '*seconds*00:10:00*'
     }
     It 'warns when the budget ended before a single trial, and leaves $BoxFusionTrials empty' {
         $global:BoxFusionTrials = 'from an earlier search'
@@ -77,20 +74,20 @@ Describe 'Optimize-Fusion trials replay exactly' {
             if ($d.Model -eq 'yolox') { $d = $d.Clone(); $d.Width += 400 }
             $d
         }
-        $clipped = ($wide | Merge-Detection -ImageInfo $gt | Measure-Detection -GroundTruth $gt).AP
-        $unclipped = ($wide | Merge-Detection | Measure-Detection -GroundTruth $gt).AP
+        $clipped = ($wide | Merge-Detection -ImageInfo $SampleTruth | Measure-Detection -GroundTruth $SampleTruth).AP
+        $unclipped = ($wide | Merge-Detection | Measure-Detection -GroundTruth $SampleTruth).AP
         $clipped | Should -Not -Be $unclipped -Because 'the test needs boxes that clipping changes'
-        $trials = $wide | Optimize-Fusion @quick -ImageInfo $gt
+        $trials = $wide | Optimize-Fusion @quick -ImageInfo $SampleTruth
         Assert-Replay $trials $wide
     }
     It 'gives -ImageInfo as a full path, so the replay works from another folder' {
-        Push-Location $sample
+        Push-Location $SampleFolder
         try { $trials = $detections | Optimize-Fusion @quick -MaxTrials 1 -ImageInfo gt.json }
         finally { Pop-Location }
-        $trials[0].Parameters.ImageInfo | Should -Be (Resolve-Path $gt).Path
+        $trials[0].Parameters.ImageInfo | Should -Be (Resolve-Path $SampleTruth).Path
     }
     It 'gives -ImageInfo records as they were given' {
-        $records = (Get-Content $gt -Raw | ConvertFrom-Json).images
+        $records = (Get-Content $SampleTruth -Raw | ConvertFrom-Json).images
         $trials = $detections | Optimize-Fusion @quick -MaxTrials 1 -ImageInfo $records
         $trials[0].Parameters.ImageInfo.Count | Should -Be $records.Count
         Assert-Replay $trials $detections
@@ -102,7 +99,7 @@ Describe 'Optimize-Fusion and $BoxFusionTrials after Ctrl+C' {
         $ps = [powershell]::Create()
         # A long search (4 methods x 41 IoU thresholds), stopped once a trial has finished.
         $iou = (0..40 | ForEach-Object { 0.4 + 0.01 * $_ }) -join ','
-        $null = $ps.AddScript("Import-Module '$ModulePath'; `$global:BoxFusionTrials = 'from an earlier search'; Optimize-Fusion -Path '$($models -join "','")' -GroundTruth '$gt' -IouThreshold $iou -MaxTrials 1000")
+        $null = $ps.AddScript("Import-Module '$ModulePath'; `$global:BoxFusionTrials = 'from an earlier search'; Optimize-Fusion -Path '$($SampleModels -join "','")' -GroundTruth '$SampleTruth' -IouThreshold $iou -MaxTrials 1000")
         $async = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddMinutes(2)
         while (-not $async.IsCompleted -and [DateTime]::UtcNow -lt $deadline -and
@@ -121,7 +118,7 @@ Describe 'Optimize-Fusion and $BoxFusionTrials after Ctrl+C' {
         $global:BoxFusionTrials = 'from an earlier search'
         { $detections | Optimize-Fusion @quick -Folds 0 } | Should -Throw
         $global:BoxFusionTrials | Should -Be 'from an earlier search' -Because 'a command line that does not bind starts no search'
-        { $detections | Optimize-Fusion @quick -GroundTruth (Join-Path $sample 'missing.json') -ErrorAction Stop } | Should -Throw -ErrorId 'GroundTruthNotFound*'
+        { $detections | Optimize-Fusion @quick -GroundTruth (Join-Path $SampleFolder 'missing.json') -ErrorAction Stop } | Should -Throw -ErrorId 'GroundTruthNotFound*'
         @($global:BoxFusionTrials).Count | Should -Be 0 -Because 'the trials of an earlier search must not pass for this one'
         $trials = $detections | Optimize-Fusion @quick -MaxTrials 2
         $global:BoxFusionTrials.Count | Should -Be 2
@@ -133,7 +130,7 @@ Describe 'Optimize-Fusion -Folds' {
     It 'is an error naming both numbers when there are more folds than images' {
         $folder = New-TestFolder
         try {
-            $json = Get-Content $gt -Raw | ConvertFrom-Json
+            $json = Get-Content $SampleTruth -Raw | ConvertFrom-Json
             $ids = $json.images[0..2].id
             $json.images = @($json.images[0..2])
             $json.annotations = @($json.annotations | Where-Object image_id -In $ids)
@@ -152,7 +149,7 @@ Describe 'Optimize-Fusion -Folds' {
 Describe 'Optimize-Fusion progress' {
     It 'ends at 100% of the trials it planned and shows the best score so far' {
         $ps = [powershell]::Create()
-        $null = $ps.AddScript("Import-Module '$ModulePath'; Optimize-Fusion -Path '$($models -join "','")' -GroundTruth '$gt' -Method WBF -IouThreshold 0.5, 0.6 -NoWeightSearch")
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Optimize-Fusion -Path '$($SampleModels -join "','")' -GroundTruth '$SampleTruth' -Method WBF -IouThreshold 0.5, 0.6 -NoWeightSearch")
         $trials = $ps.Invoke()
         $records = @($ps.Streams.Progress | Where-Object { $_.Activity -eq 'Optimizing fusion' -and $_.RecordType -ne 'Completed' })
         $records.Count | Should -BeGreaterThan 0

@@ -5,13 +5,16 @@ BeforeAll {
     $script:Manifest = Import-PowerShellDataFile (Join-Path $RepoRoot 'BoxFusion.psd1')
     $script:BuiltManifest = Import-PowerShellDataFile (Join-Path $ModulePath 'BoxFusion.psd1')
     $script:PSData = $Manifest.PrivateData.PSData
+    # The cmdlets the compiled module defines (whatever the manifest says): the classes with a [Cmdlet] attribute.
+    $script:CmdletsInAssembly = @(
+        [System.Reflection.Assembly]::LoadFrom((Join-Path $ModulePath 'BoxFusion.dll')).GetExportedTypes() |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" })
 
     # The pwsh running the tests, as a file name and the arguments that come before a script's own.
     function Get-PwshStart {
-        $exe = [Environment]::ProcessPath
-        $prefix = @()
-        if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { $prefix += Join-Path $PSHOME 'pwsh.dll' }
-        @{ File = $exe; Prefix = $prefix }
+        $pwsh = @(Get-PwshCommandLine)
+        @{ File = $pwsh[0]; Prefix = @($pwsh | Select-Object -Skip 1) }
     }
 
     # Runs a script in a new pwsh whose home, data, config and cache folders are under $HomeFolder, so PSResourceGet's
@@ -67,11 +70,19 @@ Describe 'The manifest' {
         $Manifest.ModuleVersion | Should -Be $entry.Version
     }
 
-    It 'has release notes, and a changelog entry, that name every exported cmdlet' {
+    It 'exports every cmdlet that BoxFusion.dll defines, and no other' {
+        ($Manifest.CmdletsToExport | Sort-Object) | Should -Be ($CmdletsInAssembly | Sort-Object)
+    }
+
+    It 'has release notes, a changelog entry and a README cmdlet table that name every cmdlet' {
         $entry = Get-NewestChangelogEntry
-        foreach ($cmdlet in $Manifest.CmdletsToExport) {
-            $PSData.ReleaseNotes | Should -Match "\b$([regex]::Escape($cmdlet))\b"
-            $entry.Text | Should -Match "\b$([regex]::Escape($cmdlet))\b"
+        $readme = Get-Content (Join-Path $RepoRoot 'README.md') -Raw
+        $CmdletsInAssembly.Count | Should -BeGreaterThan 0
+        foreach ($cmdlet in $CmdletsInAssembly) {
+            $name = [regex]::Escape($cmdlet)
+            $PSData.ReleaseNotes | Should -Match "(?<![\w-])$name(?![\w-])" -Because "the release notes name every cmdlet of this version"
+            $entry.Text | Should -Match "(?<![\w-])$name(?![\w-])" -Because "CHANGELOG.md's $($entry.Version) entry names every cmdlet"
+            $readme | Should -Match "(?m)^\| ``$name``" -Because "README's Cmdlets table has a row for every cmdlet"
         }
     }
 
@@ -191,6 +202,7 @@ Describe 'The package in a local PSResourceGet repository' -Skip:$IsWindows {
         $script:RepositoryFolder = Join-Path $Work 'repository'
         $script:ResultFile = Join-Path $Work 'result.json'
         $script:Submission = Join-Path $Work 'submission.json'
+        $script:Pictures = Join-Path $Work 'pictures'
         $null = New-Item -ItemType Directory $HomeFolder, $RepositoryFolder
         $script:RepositoryName = 'BoxFusionTest' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         # The package build.ps1 -Task Package made (the Test task sets BOXFUSION_PACKAGE), else the built module folder.
@@ -207,6 +219,11 @@ try {
     `$result.Packages = @(Get-ChildItem '$RepositoryFolder' -Filter *.nupkg | ForEach-Object Name)
     `$result.FoundByName = @(Find-PSResource -Name BoxFusion -Repository `$name | ForEach-Object { "`$(`$_.Name) `$(`$_.Version)" })
     `$result.FoundByCommand = @(Find-PSResource -CommandName Merge-Detection -Repository `$name | ForEach-Object { `$_.ParentResource.Name })
+    # Each cmdlet on its own, the graphics ones included: the command names the package declares.
+    `$result.FoundByEachCommand = [ordered]@{}
+    foreach (`$command in '$($Manifest.CmdletsToExport -join "', '")') {
+        `$result.FoundByEachCommand[`$command] = @(Find-PSResource -CommandName `$command -Repository `$name | ForEach-Object { `$_.ParentResource.Name })
+    }
     Install-PSResource -Name BoxFusion -Repository `$name -Scope CurrentUser -Quiet
     # A fresh pwsh (same temporary home): the module is found by name on the CurrentUser module path.
     `$pwsh = [Environment]::ProcessPath
@@ -219,8 +236,12 @@ Set-Location '$sample'
 `$fused = `$detections | Merge-Detection -Method WBF -ImageInfo gt.json
 `$score = `$fused | Measure-Detection -GroundTruth gt.json
 `$fused | Export-Submission '$Submission'
+# the graphics cmdlets, whose native library must load from the installed copy's own folder
+`$drawn = `$fused | Export-DetectionImage -Path '$Pictures' -GroundTruth gt.json -First 2 -PassThru
+`$score | Export-PrecisionRecallChart '$Pictures/pr.png'
+`$native = @([System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -Match 'SkiaSharp' | ForEach-Object FileName)
 `$module = Get-Module BoxFusion
-@{ ModuleBase = `$module.ModuleBase; Version = "`$(`$module.Version)"; Fused = @(`$fused).Count; AP = `$score.AP } | ConvertTo-Json -Compress
+@{ ModuleBase = `$module.ModuleBase; Version = "`$(`$module.Version)"; Fused = @(`$fused).Count; AP = `$score.AP; Pictures = @(`$drawn).Count; Native = `$native } | ConvertTo-Json -Compress
 '@
     `$json = & `$pwsh @prefix -NoProfile -NonInteractive -Command `$job
     if (`$LASTEXITCODE -ne 0) { throw "The fresh pwsh failed: `$json" }
@@ -250,8 +271,11 @@ finally {
         $Result.FoundByName | Should -Be "BoxFusion $($Manifest.ModuleVersion)"
     }
 
-    It 'is found by Find-PSResource -CommandName Merge-Detection' {
+    It 'is found by Find-PSResource -CommandName Merge-Detection, and by the name of each of its cmdlets' {
         $Result.FoundByCommand | Should -Contain 'BoxFusion'
+        foreach ($cmdlet in $Manifest.CmdletsToExport) {
+            $Result.FoundByEachCommand.$cmdlet | Should -Contain 'BoxFusion' -Because "Find-PSResource -CommandName $cmdlet must find it"
+        }
     }
 
     It 'imports by name in a fresh pwsh from the CurrentUser path it was installed to' {
@@ -271,6 +295,27 @@ finally {
         @(Get-Content $Submission -Raw | ConvertFrom-Json).Count | Should -Be @($fused).Count
     }
 
+    It 'draws pictures and a chart with the native graphics library of the installed copy' {
+        $Result.Job.Pictures | Should -Be 2
+        @(Get-ChildItem $Pictures -Filter *.png).Count | Should -Be 3
+        $Result.Job.Native | Should -Not -BeNullOrEmpty
+        foreach ($library in $Result.Job.Native) { $library | Should -BeLike "$($Result.Job.ModuleBase)*runtimes*" }
+    }
+
+    It 'carries no debug symbols, and each runtime''s native libraries once' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $RepositoryFolder $Result.Packages[0]))
+        try { $names = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+        $names | Where-Object { $_ -like '*.pdb' } | Should -BeNullOrEmpty
+        $native = @($names | Where-Object { $_ -like 'runtimes/*/native/*' })
+        $runtimes = @($native | ForEach-Object { $_.Split('/')[1] } | Sort-Object -Unique)
+        $runtimes | Should -Be 'linux-arm64', 'linux-musl-arm64', 'linux-musl-x64', 'linux-x64', 'osx', 'win-arm64', 'win-x64'
+        foreach ($runtime in $runtimes) {
+            @($native | Where-Object { $_ -like "runtimes/$runtime/*" } | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) } | Sort-Object) |
+                Should -Be 'libHarfBuzzSharp', 'libSkiaSharp' -Because $runtime
+        }
+    }
+
     It 'holds LICENSE, THIRD-PARTY-NOTICES.md, README.md and CHANGELOG.md, and the nuspec carries the manifest''s metadata' {
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         $zip = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $RepositoryFolder $Result.Packages[0]))
@@ -279,7 +324,10 @@ finally {
             foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md', 'BoxFusion.psd1', 'BoxFusion.dll', 'BoxFusion.Engine.dll') {
                 $names | Should -Contain $file
             }
-            $names | Should -Not -Contain 'BoxFusion.Synthetic.dll' -Because 'the synthetic generator is test code'
+            # Test code stays out: the fuzz test's library (out/fuzz), the synthetic generator and the benchmark's
+            # stages (out/tools) are built beside the module, never into it.
+            @($names | Where-Object { $_ -like '*BoxFusion.Fuzz*' }) | Should -BeNullOrEmpty
+            $names | Should -Not -Contain 'BoxFusion.Synthetic.dll'
             $names | Should -Not -Contain 'BoxFusion.Benchmarks.dll'
             $reader = [System.IO.StreamReader]::new($zip.GetEntry('BoxFusion.nuspec').Open())
             [xml]$nuspec = $reader.ReadToEnd()

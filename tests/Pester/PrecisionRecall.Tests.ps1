@@ -43,6 +43,37 @@ Describe 'Measure-Detection results carry the precision-recall arrays' {
         $bad | Should -Be 0
     }
 
+    It 'keeps the arrays out of Export-Clixml and ConvertTo-Json, which still carry every number of the summary' {
+        # 2 x 969,600 numbers would make each file about 15 MB; the arrays say their shape instead
+        $xml = Join-Path $TestDrive 'result.xml'
+        $result | Export-Clixml $xml
+        (Get-Item $xml).Length | Should -BeLessThan 100KB
+        $back = Import-Clixml $xml
+        $back.AP | Should -Be $result.AP
+        "$($back.PrecisionRecall.Precision)" | Should -BeLike 'double`[10 x 101 x 80 x 4 x 3`]*'
+        foreach ($depth in 2, 10) {
+            $json = $result | ConvertTo-Json -Depth $depth -WarningAction SilentlyContinue
+            $json.Length | Should -BeLessThan 100KB -Because "ConvertTo-Json -Depth $depth"
+            ($json | ConvertFrom-Json).AP | Should -Be $result.AP
+        }
+        $json = $result | ConvertTo-Json -Depth 4
+        ($json | ConvertFrom-Json).PrecisionRecall.Recall.Shape | Should -Be 10, 80, 4, 3
+    }
+
+    It 'gives the arrays themselves on request, as .NET arrays in pycocotools'' axis order' {
+        $precision = $pr.Precision.ToArray()
+        $precision.GetType() | Should -Be ([double[, , , , ]])
+        $precision[3, 40, 7, 0, 2] | Should -Be $pr.Precision[3, 40, 7, 0, 2]
+        $pr.Recall.ToArray().GetType() | Should -Be ([double[, , , ]])
+        $pr.Scores.ToArray()[3, 40, 7, 0, 2] | Should -Be $pr.Scores[3, 40, 7, 0, 2]
+        $pr.Precision.Axes | Should -Be 'T', 'R', 'K', 'A', 'M'
+        "$($pr.Precision)" | Should -BeLike '*10 x 101 x 80 x 4 x 3*'
+        # a copy: changing it leaves the result as it was
+        $before = $pr.Precision[0, 0, 0, 0, 0]
+        $precision[0, 0, 0, 0, 0] = 42
+        $pr.Precision[0, 0, 0, 0, 0] | Should -Be $before
+    }
+
     It 'gives curves whose AP is the summary''s' {
         [math]::Abs($pr.GetAveragePrecision() - $result.AP) | Should -BeLessOrEqual 1e-12
         [math]::Abs($pr.GetAveragePrecision(0.5) - $result.AP50) | Should -BeLessOrEqual 1e-12

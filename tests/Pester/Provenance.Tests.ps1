@@ -42,6 +42,25 @@ Describe 'The licence and the third-party notices' {
         }
     }
 
+    It 'names every native library the module ships (under runtimes, per platform)' {
+        $native = @(Get-ChildItem (Join-Path $ModulePath 'runtimes') -Recurse -File | Where-Object { $_.Directory.Name -eq 'native' })
+        $native.Count | Should -BeGreaterThan 0 -Because 'the graphics cmdlets ship SkiaSharp''s and HarfBuzzSharp''s native libraries'
+        foreach ($library in $native.BaseName | Sort-Object -Unique) {
+            $Notices | Should -Match "``$([regex]::Escape($library))``" -Because "$library ships in the module folder"
+        }
+    }
+
+    It 'names every package restored for the module, the transitive ones included, with its version' {
+        # The restore of the cmdlet project lists every package the module is built from (the build has just run it).
+        $assets = Get-Content (Join-Path $RepoRoot 'src/BoxFusion/obj/project.assets.json') -Raw | ConvertFrom-Json
+        $packages = @($assets.libraries.PSObject.Properties | Where-Object { $_.Value.type -eq 'package' } | ForEach-Object Name)
+        $packages.Count | Should -BeGreaterThan 0
+        foreach ($package in $packages) {
+            $name, $version = $package -split '/'
+            $Notices | Should -Match "(\| $([regex]::Escape($name)) \| $([regex]::Escape($version)) \||\b$([regex]::Escape($name)) $([regex]::Escape($version))\b)" -Because "the module is built from $name $version"
+        }
+    }
+
     It 'ships LICENSE, THIRD-PARTY-NOTICES.md, README.md and CHANGELOG.md in the module folder' {
         foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md') {
             Join-Path $ModulePath $file | Should -Exist

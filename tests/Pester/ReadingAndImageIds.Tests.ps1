@@ -6,17 +6,9 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
     $script:Folder = New-TestFolder
-    $script:FileNumber = 0
-    $script:Utf8 = [System.Text.UTF8Encoding]::new($false)
     $script:Good = '{"image_id": 1, "category_id": 2, "bbox": [10, 20, 30, 40], "score": 0.9}'
 
-    function New-TextFile([string] $Text, [string] $Name) {
-        if (-not $Name) { $script:FileNumber++; $Name = "file$($script:FileNumber).json" }
-        $path = Join-Path $script:Folder $Name
-        $null = New-Item -ItemType Directory -Force (Split-Path $path)
-        [System.IO.File]::WriteAllText($path, $Text, $script:Utf8)
-        $path
-    }
+    function New-TextFile([string] $Text, [string] $Name) { New-TestFile $script:Folder -Text $Text -Name $Name }
 
     # A ground truth from image records (id, file_name) of 100 x 100 pixels, one box on each image, category 1.
     function New-GroundTruth([object[]] $Images) {
@@ -27,10 +19,6 @@ BeforeAll {
     }
 
     function New-Box($ImageId, [double] $X = 10) { [BoxFusion.Detection]::new($ImageId, 1, 0.9, $X, 10, 20, 20, 'm') }
-
-    function Assert-NoStackTrace($Records) {
-        foreach ($r in $Records) { "$r" | Should -Not -Match '\s+at \S+\(|Exception:|--- End of' }
-    }
 }
 
 AfterAll {

@@ -2,6 +2,17 @@
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:ModulePath = if ($env:BOXFUSION_MODULE) { $env:BOXFUSION_MODULE } else { Join-Path $script:RepoRoot 'out/BoxFusion' }
 $script:DataRoot = Join-Path $script:RepoRoot 'tests/data'
+# The sample ensemble (tests/data/sample): its folder, its ground truth and the three models' files, in this order.
+$script:SampleFolder = Join-Path $script:DataRoot 'sample'
+$script:SampleTruth = Join-Path $script:SampleFolder 'gt.json'
+$script:SampleModels = @('yolox', 'cascade', 'detr' | ForEach-Object { Join-Path $script:SampleFolder "$_.json" })
+
+# The command line of the pwsh running the tests (dotnet + pwsh.dll when started as a dotnet tool).
+function Get-PwshCommandLine {
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path $exe -Leaf) -match '^dotnet(\.exe)?$') { return @($exe, (Join-Path $PSHOME 'pwsh.dll')) }
+    @($exe)
+}
 
 function Import-ModuleUnderTest {
     Import-Module $script:ModulePath -Force -ErrorAction Stop
@@ -84,4 +95,34 @@ function Compare-DetectionSet($Expected, $Actual) {
 function New-TestFolder {
     $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("boxfusion-test-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $dir | Select-Object -ExpandProperty FullName
+}
+
+# Writes a file in $Folder, under -Name (its folders made as needed) or a new numbered name: -Text as UTF-8 without
+# a BOM, or -Bytes as they are. Returns its full path.
+$script:TestFileNumber = 0
+function New-TestFile([string] $Folder, [string] $Text, [byte[]] $Bytes, [string] $Name, [string] $Extension = '.json') {
+    if (-not $Name) { $script:TestFileNumber++; $Name = "file$($script:TestFileNumber)$Extension" }
+    $path = Join-Path $Folder $Name
+    $null = New-Item -ItemType Directory -Force (Split-Path $path)
+    if ($PSBoundParameters.ContainsKey('Bytes')) { [System.IO.File]::WriteAllBytes($path, $Bytes) }
+    else { [System.IO.File]::WriteAllText($path, $Text, [System.Text.UTF8Encoding]::new($false)) }
+    $path
+}
+
+# The errors a command writes, with no stack trace in any message.
+function Assert-NoStackTrace($Records) {
+    foreach ($r in $Records) { "$r" | Should -Not -Match '\s+at \S+\(|Exception:|--- End of' }
+}
+
+# The 12 COCO statistics, each within 1e-12 of pycocotools'.
+function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
+    $Actual.Count | Should -Be 12
+    for ($i = 0; $i -lt 12; $i++) {
+        [math]::Abs($Actual[$i] - $Expected[$i]) | Should -BeLessOrEqual 1e-12 -Because "stat $i is $($Actual[$i]), pycocotools says $($Expected[$i])"
+    }
+}
+
+# What tab completion offers at the end of a command line.
+function Complete([string] $line) {
+    (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
 }

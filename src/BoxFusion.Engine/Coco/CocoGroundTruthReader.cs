@@ -376,19 +376,7 @@ namespace BoxFusion.Coco
 
         private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-        private static string Describe(JsonTokenType type)
-        {
-            switch (type)
-            {
-                case JsonTokenType.StartObject: return "an object";
-                case JsonTokenType.StartArray: return "an array";
-                case JsonTokenType.String: return "a string";
-                case JsonTokenType.Number: return "a number";
-                case JsonTokenType.True:
-                case JsonTokenType.False: return "a boolean";
-                case JsonTokenType.Null: return "null";
-                default: return type.ToString();
-            }
-        }
+        // The results reader's words for a token ("a list", "an object"), so both files' messages read alike.
+        private static string Describe(JsonTokenType type) => RecordParser.TypeName(type);
     }
 }

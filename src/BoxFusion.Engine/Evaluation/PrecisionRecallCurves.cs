@@ -8,10 +8,15 @@ namespace BoxFusion.Evaluation
     /// <summary>
     /// pycocotools' accumulate() output (COCOeval.eval): precision and scores [T, R, K, A, M], recall [T, K, A, M], with
     /// the values of each axis. -1 marks a setting with nothing to measure (no ground truth that counts, or no image with
-    /// either ground truth or detections of that category), as in pycocotools.
+    /// either ground truth or detections of that category), as in pycocotools. The arrays are <see cref="CocoArray"/>s,
+    /// so that serializing a result (Export-Clixml, ConvertTo-Json) writes their shapes, not two million numbers.
     /// </summary>
     public sealed class PrecisionRecallCurves
     {
+        private static readonly string[] FiveAxes = { "T", "R", "K", "A", "M" };
+        private static readonly string[] FourAxes = { "T", "K", "A", "M" };
+        private readonly double[,,,,] precisionValues;
+
         internal PrecisionRecallCurves(double[] iouThresholds, double[] recallThresholds, IReadOnlyList<CocoCategory> categories,
             string[] areaRanges, int[] maxDetections, double[,,,,] precision, double[,,,] recall, double[,,,,] scores)
         {
@@ -26,9 +31,10 @@ namespace BoxFusion.Evaluation
             }
             AreaRanges = areaRanges;
             MaxDetections = maxDetections;
-            Precision = precision;
-            Recall = recall;
-            Scores = scores;
+            precisionValues = precision;
+            Precision = new CocoArray(precision, FiveAxes);
+            Recall = new CocoArray(recall, FourAxes);
+            Scores = new CocoArray(scores, FiveAxes);
         }
 
         /// <summary>Axis T: the IoU thresholds .50, .55, ..., .95.</summary>
@@ -50,13 +56,16 @@ namespace BoxFusion.Evaluation
         public int[] MaxDetections { get; }
 
         /// <summary>eval['precision'] [T, R, K, A, M]: interpolated precision at each recall threshold.</summary>
-        public double[,,,,] Precision { get; }
+        public CocoArray Precision { get; }
 
         /// <summary>eval['recall'] [T, K, A, M]: the highest recall reached.</summary>
-        public double[,,,] Recall { get; }
+        public CocoArray Recall { get; }
 
         /// <summary>eval['scores'] [T, R, K, A, M]: the score of the detection where each recall threshold is reached.</summary>
-        public double[,,,,] Scores { get; }
+        public CocoArray Scores { get; }
+
+        public override string ToString() => string.Format(CultureInfo.InvariantCulture,
+            "precision and scores {0}, recall {1}", Precision, Recall);
 
         /// <summary>
         /// One curve: precision at each recall threshold, the mean over the chosen IoU thresholds (all when null) and
@@ -76,7 +85,7 @@ namespace BoxFusion.Evaluation
                 foreach (int t in ts)
                     foreach (int k in ks)
                     {
-                        double v = Precision[t, r, k, a, m];
+                        double v = precisionValues[t, r, k, a, m];
                         if (v > -1) { sum += v; count++; }
                     }
                 curve[r] = count > 0 ? sum / count : double.NaN;
@@ -97,7 +106,7 @@ namespace BoxFusion.Evaluation
                 for (int r = 0; r < RecallThresholds.Length; r++)
                     foreach (int k in ks)
                     {
-                        double v = Precision[t, r, k, a, m];
+                        double v = precisionValues[t, r, k, a, m];
                         if (v > -1) values.Add(v);
                     }
             return values.Count == 0 ? -1 : NumPy.Mean(values.ToArray(), values.Count);

@@ -23,9 +23,9 @@ namespace BoxFusion.Fusion
                 if (weight == 0) continue; // a model weighted 0 contributes nothing
                 var d = entry;
                 double score = d.Score;
-                if (double.IsNaN(score) || (skipLowScores && score < skip)) continue;
+                // Entries are valid (DetectionRules: finite, within 1e9), checked where they came in: DetectionEnsemble.Add or the readers.
+                if (skipLowScores && score < skip) continue;
                 double x1 = d.X, y1 = d.Y, x2 = d.X + d.Width, y2 = d.Y + d.Height;
-                if (!Numbers.IsFinite(x1) || !Numbers.IsFinite(y1) || !Numbers.IsFinite(x2) || !Numbers.IsFinite(y2)) continue;
                 if (x2 < x1) { double t = x1; x1 = x2; x2 = t; }
                 if (y2 < y1) { double t = y1; y1 = y2; y2 = t; }
                 if (clip)

@@ -10,19 +10,7 @@ namespace BoxFusion.Json
     {
         private long TokenPosition(ref Utf8JsonReader reader) => bufferOffset + start + reader.TokenStartIndex;
 
-        private static string Describe(JsonTokenType type)
-        {
-            switch (type)
-            {
-                case JsonTokenType.StartArray: return "a list";
-                case JsonTokenType.String: return "a string";
-                case JsonTokenType.Number: return "a number";
-                case JsonTokenType.True:
-                case JsonTokenType.False: return "a boolean";
-                case JsonTokenType.Null: return "null";
-                default: return type.ToString();
-            }
-        }
+        private static string Describe(JsonTokenType type) => RecordParser.TypeName(type);
 
         private bool IsWhitespace(int from, int to)
         {

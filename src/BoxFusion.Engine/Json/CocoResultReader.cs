@@ -70,16 +70,28 @@ namespace BoxFusion.Json
 
         public bool TryRead(out Detection detection)
         {
+            if (TryReadValues(out RecordValues values))
+            {
+                detection = record.Create(values);
+                return true;
+            }
+            detection = null;
+            return false;
+        }
+
+        /// <summary>The next good record as values, for readers that keep no object per record.</summary>
+        internal bool TryReadValues(out RecordValues values)
+        {
             while (!finished)
             {
-                switch (Step(out detection))
+                switch (Step(out values))
                 {
                     case StepResult.Record: return true;
                     case StepResult.NeedMore: Fill(); break;
                     case StepResult.EndOfList: finished = true; CheckNothingFollows(); break;
                 }
             }
-            detection = null;
+            values = default;
             return false;
         }
 
@@ -99,15 +111,15 @@ namespace BoxFusion.Json
             return reader.CurrentState;
         }
 
-        private StepResult Step(out Detection detection)
+        private StepResult Step(out RecordValues values)
         {
-            detection = null;
+            values = default;
             if (!begun && end == start && !eof) return StepResult.NeedMore;
             if (!begun) SkipByteOrderMark();
             if (begun)
             {
                 // Fast path for the usual record; anything unusual falls through to Utf8JsonReader, resumed in the same place.
-                var fast = FastRecordParser.TryParse(buffer, start, end, afterRecord, record, out detection, out int next);
+                var fast = FastRecordParser.TryParse(buffer, start, end, afterRecord, record, out values, out int next);
                 if (fast == FastRecordParser.Result.Parsed)
                 {
                     start = next;
@@ -141,7 +153,7 @@ namespace BoxFusion.Json
                     throw new ResultFileException(ResultFileProblem.RecordNotAnObject, Path, TokenPosition(ref reader), recordIndex,
                         "a record must be a JSON object {\"image_id\", \"category_id\", \"bbox\", \"score\"}; found " + Describe(reader.TokenType) + ".");
                 }
-                var outcome = record.Parse(ref reader, recordIndex, Skipped, out detection);
+                var outcome = record.Parse(ref reader, recordIndex, Skipped, out values);
                 if (outcome == RecordParser.Outcome.NeedMore) return NeedMoreOrFail(ref reader);
                 Commit(ref reader);
                 afterRecord = true;

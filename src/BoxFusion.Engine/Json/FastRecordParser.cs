@@ -24,9 +24,9 @@ namespace BoxFusion.Json
         /// Tries one record at <paramref name="p"/> (after the list's '[' or, when <paramref name="afterValue"/>, after a record, so a comma comes first).
         /// On Parsed, <paramref name="next"/> is the byte after the record's '}'.
         /// </summary>
-        public static Result TryParse(byte[] b, int p, int end, bool afterValue, RecordParser ids, out Detection detection, out int next)
+        public static Result TryParse(byte[] b, int p, int end, bool afterValue, RecordParser ids, out RecordValues record, out int next)
         {
-            detection = null;
+            record = default;
             next = p;
             p = SkipSpace(b, p, end);
             if (afterValue)
@@ -119,8 +119,14 @@ namespace BoxFusion.Json
             // Records with anything to report (missing fields, odd values) take the slow path, which explains them.
             const int Required = 0b1011, BoxOrMask = 0b10100;
             if ((seen & Required) != Required || (seen & BoxOrMask) == 0 || score > 1 || !DetectionRules.IsValid(score, x, y, w, h)) return Result.Fallback;
-            detection = ids.Create(imageId, (int)category, score, x, y, w, h);
-            if (mask != null) MaskRecords.Attach(detection, mask, hasBox: (seen & 0b100) != 0);
+            record.ImageId = imageId;
+            record.CategoryId = (int)category;
+            record.Score = score;
+            record.X = x;
+            record.Y = y;
+            record.Width = w;
+            record.Height = h;
+            if (mask != null) MaskRecords.Attach(ref record, mask, hasBox: (seen & 0b100) != 0);
             next = p;
             return Result.Parsed;
         }

@@ -4,17 +4,17 @@ namespace BoxFusion.Json
     internal static class MaskRecords
     {
         /// <summary>Attaches the mask; a record without 'bbox' takes the mask's bounding box (pycocotools' toBbox).</summary>
-        public static void Attach(Detection detection, Mask mask, bool hasBox)
+        public static void Attach(ref RecordValues record, Mask mask, bool hasBox)
         {
-            detection.Mask = mask;
+            record.Mask = mask;
             if (hasBox) return;
             var box = mask.GetBoundingBox();
-            detection.X = box[0];
-            detection.Y = box[1];
-            detection.Width = box[2];
-            detection.Height = box[3];
+            record.X = box[0];
+            record.Y = box[1];
+            record.Width = box[2];
+            record.Height = box[3];
             // Polygons have no pixel box until rasterised; their extent stands in, and area stays the box's.
-            detection.BoxFromMask = !mask.IsPolygon;
+            record.BoxFromMask = !mask.IsPolygon;
         }
     }
 }

@@ -32,9 +32,9 @@ namespace BoxFusion.Json
         public long FirstScoreAboveOne { get; private set; } = -1;
 
         /// <summary>Reader is on the record's StartObject; on Good or Skipped it ends on the EndObject.</summary>
-        public Outcome Parse(ref Utf8JsonReader reader, long index, SkippedRecords skipped, out Detection detection)
+        public Outcome Parse(ref Utf8JsonReader reader, long index, SkippedRecords skipped, out RecordValues record)
         {
-            detection = null;
+            record = default;
             object imageId = null;
             int category = 0;
             double score = double.NaN, x = 0, y = 0, w = 0, h = 0;
@@ -127,9 +127,14 @@ namespace BoxFusion.Json
                 skipped.Add(problem.Value, index, detail);
                 return Outcome.Skipped;
             }
-            detection = new Detection { CategoryId = category, Score = score, X = x, Y = y, Width = w, Height = h, Model = model };
-            detection.SetImageIdUnchecked(imageId);
-            if (mask != null) MaskRecords.Attach(detection, mask, hasBox);
+            record.ImageId = imageId;
+            record.CategoryId = category;
+            record.Score = score;
+            record.X = x;
+            record.Y = y;
+            record.Width = w;
+            record.Height = h;
+            if (mask != null) MaskRecords.Attach(ref record, mask, hasBox);
             return Outcome.Good;
         }
 
@@ -241,10 +246,16 @@ namespace BoxFusion.Json
             return shared;
         }
 
-        internal Detection Create(object imageId, int category, double score, double x, double y, double w, double h)
+        /// <summary>The detection of a good record, with this reader's model name.</summary>
+        internal Detection Create(in RecordValues record)
         {
-            var d = new Detection { CategoryId = category, Score = score, X = x, Y = y, Width = w, Height = h, Model = model };
-            d.SetImageIdUnchecked(imageId);
+            var d = new Detection { CategoryId = record.CategoryId, Score = record.Score, X = record.X, Y = record.Y, Width = record.Width, Height = record.Height, Model = model };
+            d.SetImageIdUnchecked(record.ImageId);
+            if (record.Mask != null)
+            {
+                d.Mask = record.Mask;
+                if (record.BoxFromMask) d.BoxFromMask = true;
+            }
             return d;
         }
     }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace BoxFusion
 {
@@ -95,7 +94,5 @@ namespace BoxFusion
             for (int i = 0; i < copy.Length; i++) PolygonRaster.CheckPolygon(copy[i], i);
             return Mask.OfCheckedPolygons(copy);
         }
-
-        public static string SizeText(long h, long w) => string.Format(CultureInfo.InvariantCulture, "[{0}, {1}]", h, w);
     }
 }

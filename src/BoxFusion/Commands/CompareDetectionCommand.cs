@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
@@ -20,7 +19,7 @@ namespace BoxFusion.Commands
     {
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         private readonly List<string> groupOrder = new List<string>();
-        private readonly CancellationTokenSource cancel = new CancellationTokenSource();
+        private CocoGroundTruth gt;
 
         /// <summary>The COCO annotations file (or a loaded ground truth) to compare with.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -37,6 +36,13 @@ namespace BoxFusion.Commands
         [ValidateRange(1, int.MaxValue)]
         public int MaxDetections { get; set; } = 100;
 
+        // Before any input is read: a mistyped -GroundTruth fails at once, not after a long read.
+        protected override void BeginProcessing()
+        {
+            gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
+            base.BeginProcessing();
+        }
+
         protected override void Accept(Detection detection)
         {
             string key = detection.Model ?? "";
@@ -50,7 +56,6 @@ namespace BoxFusion.Commands
 
         protected override void EndProcessing()
         {
-            var gt = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true);
             var options = new ComparisonOptions { IouThreshold = IouThreshold, MaxDetections = MaxDetections };
             for (int i = 0; i < groupOrder.Count; i++)
             {
@@ -63,7 +68,7 @@ namespace BoxFusion.Commands
                 }
                 // off the pipeline thread, so Ctrl+C stops it promptly
                 var detections = groups[model];
-                var work = Task.Run(() => DetectionComparer.Compare(gt, detections, model, options, cancel.Token));
+                var work = Task.Run(() => DetectionComparer.Compare(gt, detections, model, options, Cancellation.Token));
                 DetectionComparison result;
                 try
                 {
@@ -95,12 +100,6 @@ namespace BoxFusion.Commands
                 "{0}: {1} detection(s) on {2} image(s) that are not in{3} (first: {4}) were not compared; the others were.",
                 model, unknown.Count, ids.Count, where, string.Join(", ", ids.Take(5).Select(ImageIds.Describe)));
             WriteError(Errors.Create("ImageNotInGroundTruth", ErrorCategory.ObjectNotFound, ids[0], message));
-        }
-
-        protected override void StopProcessing()
-        {
-            cancel.Cancel();
-            base.StopProcessing();
         }
     }
 }

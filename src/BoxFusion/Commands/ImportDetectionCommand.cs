@@ -7,7 +7,7 @@ namespace BoxFusion.Commands
     [Cmdlet(VerbsData.Import, "Detection", DefaultParameterSetName = PathSet)]
     [Alias("Import-Detections")]
     [OutputType(typeof(Detection))]
-    public sealed class ImportDetectionCommand : PSCmdlet
+    public sealed class ImportDetectionCommand : PSCmdlet, System.IDisposable
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";
@@ -90,13 +90,19 @@ namespace BoxFusion.Commands
                 return;
             }
             var names = ModelNaming.NamesFor(this, pending, Model);
-            for (int i = 0; i < pending.Count; i++) import.Read(pending[i], names[i], WriteObject, i + 1, pending.Count);
+            import.Read(pending, names, 0, WriteObject);
             import.Complete();
         }
 
         protected override void StopProcessing()
         {
-            if (import != null) import.Stopping = true;
+            import?.Stop();
+        }
+
+        public void Dispose()
+        {
+            import?.Dispose();
+            System.GC.SuppressFinalize(this);
         }
     }
 

@@ -129,6 +129,9 @@ namespace BoxFusion.Commands
 
         protected override void BeginFile(string path, string model) => layout.BeginFile(path, model);
 
+        /// <summary>-ThrottleLimit bounds the files parsed at once too.</summary>
+        protected override int ReadThreads => ThrottleLimit;
+
         protected override void Accept(Detection detection)
         {
             if (layout == null)

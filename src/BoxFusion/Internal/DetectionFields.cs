@@ -57,9 +57,6 @@ namespace BoxFusion.Commands
             ["bbox"] = DetectionField.Bbox,
         };
 
-        /// <summary>The column names each field is read from, for help and messages.</summary>
-        public static IEnumerable<string> NamesOf(DetectionField field) => Columns.Where(c => c.Value == field).Select(c => c.Key);
-
         /// <summary>
         /// Builds a detection from <paramref name="source"/>'s properties; a field in <paramref name="given"/> (from a
         /// parameter) takes the place of that field's columns. Returns null and sets <paramref name="problem"/> when the input is bad.

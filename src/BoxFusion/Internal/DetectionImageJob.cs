@@ -68,24 +68,23 @@ namespace BoxFusion.Commands
                     return Fail("ImageUnreadable", ErrorCategory.ReadError, SourcePath, "cannot read the image file '" + SourcePath + "': " + e.Message, e);
                 }
             }
-            byte[] png;
             try
             {
-                png = DetectionPainter.Draw(source, Width, Height, Boxes, Legend, Style);
-            }
-            catch (ImageDecodeException e)
-            {
-                return Fail("ImageInvalid", ErrorCategory.InvalidData, SourcePath, "the image file '" + SourcePath + "' cannot be drawn on: " + e.Message, e);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                return Fail("ImageSizeInvalid", ErrorCategory.InvalidData, SourcePath ?? (object)ImageId, e.Message.Split('\n')[0].Trim(), e);
-            }
-            try
-            {
-                using (var file = new AtomicFile(Target, Replace, Permissions))
+                // drawn straight into the temporary file; a picture that fails leaves nothing behind
+                using (var file = new AtomicFile(Target, Replace, Permissions, durable: false))
                 {
-                    file.Stream.Write(png, 0, png.Length);
+                    try
+                    {
+                        DetectionPainter.Draw(source, Width, Height, Boxes, Legend, Style, file.Stream);
+                    }
+                    catch (ImageDecodeException e)
+                    {
+                        return Fail("ImageInvalid", ErrorCategory.InvalidData, SourcePath, "the image file '" + SourcePath + "' cannot be drawn on: " + e.Message, e);
+                    }
+                    catch (ArgumentOutOfRangeException e)
+                    {
+                        return Fail("ImageSizeInvalid", ErrorCategory.InvalidData, SourcePath ?? (object)ImageId, e.Message.Split('\n')[0].Trim(), e);
+                    }
                     file.Commit();
                 }
             }

@@ -82,6 +82,13 @@ namespace BoxFusion.Commands
             foreach (var input in inputs)
             {
                 string source = imageFolder == null ? null : FindImageFile(imageFolder, input);
+                if (source != null && FileFacts.KindOf(cmdlet.SessionState, source, out string sourceKind) == ItemKind.Special)
+                {
+                    // reading a pipe waits for a writer, a device may never end: refused before it is opened
+                    cmdlet.WriteError(Errors.Create("NotARegularFile", ErrorCategory.InvalidArgument, source, "Image " + ImageIds.Describe(input.Id) + ": '" + source +
+                        "' is " + sourceKind + ", not a regular file; it is not read (reading " + sourceKind + " can wait forever or never end). The other images are drawn."));
+                    continue;
+                }
                 int width = 0, height = 0;
                 if (source == null)
                 {
@@ -98,10 +105,11 @@ namespace BoxFusion.Commands
                     blanks.Add(input.Id);
                 }
                 string target = System.IO.Path.Combine(folder, UniqueName(input, names));
-                if (Directory.Exists(target))
+                var targetKind = FileFacts.KindOf(cmdlet.SessionState, target, out string targetWhat);
+                if (targetKind == ItemKind.Folder || targetKind == ItemKind.Special)
                 {
-                    cmdlet.WriteError(Errors.Create("TargetNotARegularFile", ErrorCategory.InvalidArgument, target,
-                        "'" + target + "' is a folder, not a regular file; it is not replaced. The other images are drawn."));
+                    cmdlet.WriteError(Errors.Create("TargetNotARegularFile", ErrorCategory.InvalidArgument, target, "'" + target + "' is " +
+                        (targetKind == ItemKind.Folder ? "a folder" : targetWhat) + ", not a regular file; it is never replaced, even with -Force. The other images are drawn."));
                     continue;
                 }
                 if (File.Exists(target) && !force)

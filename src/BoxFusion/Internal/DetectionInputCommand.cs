@@ -41,6 +41,9 @@ namespace BoxFusion.Commands
         /// <summary>Cancelled on Ctrl+C (<see cref="StopProcessing"/>): the token for the engine's work on other threads.</summary>
         protected CancellationTokenSource Cancellation => cancellation;
 
+        /// <summary>Files parsed at once for -Path (0: one per core); the records still arrive in file order.</summary>
+        protected virtual int ReadThreads => 0;
+
         /// <summary>Takes one detection (with an image id) from the pipeline or a file.</summary>
         protected abstract void Accept(Detection detection);
 
@@ -74,17 +77,13 @@ namespace BoxFusion.Commands
             bool literal = ParameterSetName == LiteralPathSet;
             var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             var names = ModelNaming.NamesFor(this, files, Model);
-            for (int i = 0; i < files.Count; i++)
-            {
-                BeginFile(files[i], names[i]);
-                import.Read(files[i], names[i], Accept, i + 1, files.Count);
-            }
+            import.Read(files, names, ReadThreads, Accept, BeginFile);
             import.Complete();
         }
 
         protected override void StopProcessing()
         {
-            if (import != null) import.Stopping = true;
+            import?.Stop();
             try { cancellation.Cancel(); }
             catch (ObjectDisposedException) { } // Ctrl+C just as the pipeline ended and disposed the cmdlet
         }
@@ -92,6 +91,7 @@ namespace BoxFusion.Commands
         public void Dispose()
         {
             cancellation.Dispose();
+            import?.Dispose();
             GC.SuppressFinalize(this);
         }
     }

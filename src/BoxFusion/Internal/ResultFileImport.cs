@@ -1,8 +1,10 @@
 using System;
 using System.Diagnostics;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
+using System.Threading;
 using BoxFusion.Json;
 
 namespace BoxFusion.Commands
@@ -11,7 +13,7 @@ namespace BoxFusion.Commands
     /// Reads COCO results files for a cmdlet: progress while reading, one ErrorRecord per bad file,
     /// one ErrorRecord per kind of skipped record (with a count), and prompt stops.
     /// </summary>
-    internal sealed class ResultFileImport
+    internal sealed class ResultFileImport : IDisposable
     {
         private readonly PSCmdlet cmdlet;
         private readonly int activityId;
@@ -24,30 +26,59 @@ namespace BoxFusion.Commands
             this.activityId = activityId;
         }
 
-        public volatile bool Stopping;
+        private readonly CancellationTokenSource stop = new CancellationTokenSource();
+
+        public bool Stopping { get; private set; }
+
+        /// <summary>Ctrl+C (StopProcessing, on another thread): the reading workers stop and the pipeline thread stops at its next block.</summary>
+        public void Stop()
+        {
+            Stopping = true;
+            try { stop.Cancel(); }
+            catch (ObjectDisposedException) { }
+        }
 
         /// <summary>
-        /// Reads one file, handing each good detection to <paramref name="accept"/>. Returns false if the file failed.
+        /// Reads the files, parsing up to <paramref name="threads"/> of them at once (0: one per core), and hands each
+        /// good detection to <paramref name="accept"/> on this thread, file after file in order, exactly as reading them
+        /// one by one would (<see cref="ParallelFileReading"/>); <paramref name="beginFile"/> is called before a file's records.
         /// A file that cannot be read is one non-terminating error (ResultFile&lt;Problem&gt;, after the records before the
         /// fault have been passed on); records skipped for a problem are one non-terminating error per kind of problem
         /// (SkippedRecords&lt;Problem&gt;, with the count and the first record), so -ErrorAction Stop makes either terminating.
         /// </summary>
-        public bool Read(string path, string model, Action<Detection> accept, int fileNumber = 1, int fileCount = 1)
+        public void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<Detection> accept, Action<string, string> beginFile = null)
+        {
+            if (paths.Count == 0) return;
+            try
+            {
+                using (var reading = new ParallelFileReading(paths, models, threads, detections: true, cancel: stop.Token))
+                {
+                    for (int i = 0; i < paths.Count; i++)
+                    {
+                        beginFile?.Invoke(paths[i], models[i]);
+                        Read(reading, i, paths[i], models[i], accept, paths.Count);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private void Read(ParallelFileReading reading, int index, string path, string model, Action<Detection> accept, int fileCount)
         {
             CocoResultReader reader = null;
             try
             {
-                using (reader = new CocoResultReader(path, model))
+                foreach (var block in reading.ReadFile(index))
                 {
-                    long length = reader.Length;
-                    // Parsing runs on a worker while this thread passes records on.
-                    foreach (var batch in BackgroundReading.ReadBatches(reader))
-                    {
-                        foreach (var detection in batch) accept(detection);
-                        if (Stopping) throw new PipelineStoppedException();
-                        Report(path, reader.Position, length, fileNumber, fileCount);
-                    }
+                    var detections = block.Detections;
+                    for (int i = 0; i < block.Count; i++) accept(detections[i]);
+                    if (Stopping) throw new PipelineStoppedException();
+                    Report(path, block.Position, block.Length, index + 1, fileCount);
                 }
+                reader = reading.Reader(index);
                 ReportSkipped(reader, path);
                 if (reader.ScoresAboveOne > 0)
                 {
@@ -57,12 +88,11 @@ namespace BoxFusion.Commands
                 }
                 cmdlet.WriteVerbose(string.Format(CultureInfo.InvariantCulture,
                     "Read {0} records from '{1}' as model '{2}' ({3} skipped).", reader.RecordCount, path, model, reader.Skipped.Total));
-                return true;
             }
             catch (ResultFileException e)
             {
                 cmdlet.WriteError(Errors.Create("ResultFile" + e.Problem, ErrorCategory.InvalidData, path, e.Message, e));
-                ReportSkipped(reader, path);
+                ReportSkipped(reading.Reader(index), path);
             }
             catch (UnauthorizedAccessException e)
             {
@@ -76,7 +106,6 @@ namespace BoxFusion.Commands
             {
                 cmdlet.WriteError(Errors.Create("FileReadFailed", ErrorCategory.ReadError, path, "Cannot read '" + path + "': " + e.Message, e));
             }
-            return false;
         }
 
         /// <summary>One error per kind of skipped record: "'f.json': 3 records skipped (MissingField); first: record 12: no 'score'".</summary>
@@ -97,6 +126,8 @@ namespace BoxFusion.Commands
             if (length > 0) record.PercentComplete = (int)Math.Min(100, position * 100 / length);
             cmdlet.WriteProgress(record);
         }
+
+        public void Dispose() => stop.Dispose();
 
         public void Complete()
         {

@@ -12,7 +12,7 @@ The file is written atomically and replaced only with -Force. The chart is drawn
 
     Parameters  = @{
         InputObject    = @{
-            Description = 'Results of Measure-Detection, which carry the precision-recall arrays (PrecisionRecall). A result without them is an error (NoPrecisionRecall) and left out.'
+            Description = 'Results of Measure-Detection, which carry the precision-recall arrays (PrecisionRecall). A result without them is an error (NoPrecisionRecall) and left out. Results read back from Export-Clixml are not results any more (their arrays are not saved): pipe in Measure-Detection''s own output.'
             Default     = 'None'
         }
         Path           = @{

@@ -13,6 +13,8 @@ Image ids are matched against the ground truth's images: numbers by id, text by 
 
 Each result also carries the arrays behind the numbers in its PrecisionRecall property: pycocotools' accumulate() output (COCOeval.eval), equal to it to within 1e-12. Precision and Scores are indexed [T, R, K, A, M] (IoU threshold, recall threshold, category, area range, max detections) and Recall [T, K, A, M]; IouThresholds, RecallThresholds, CategoryIds, CategoryNames, AreaRanges and MaxDetections give the values of each axis, and -1 marks a setting with nothing to measure. GetCurve(iou, categoryId, area) and GetAveragePrecision(...) average them as COCO does; Export-PrecisionRecallChart draws them.
 
+The three arrays are not .NET arrays but objects you index the same way ($pr.Precision[t, r, k, a, m]) that show their Shape; ToArray() gives a copy as a double[,,,,] (double[,,,] for Recall). This keeps them out of what serializers write: Export-Clixml or ConvertTo-Json of a result writes its statistics and the arrays' shapes (about 13 KB and 5 KB for 80 categories), not their 2 million numbers (about 50 MB). A result read back with Import-Clixml or ConvertFrom-Json therefore has no arrays to chart; keep the result objects (or measure again) for Export-PrecisionRecallChart, or save $pr.Precision.ToArray() yourself.
+
 Evaluation runs on all processor cores; the numbers do not depend on it.
 '@
 
@@ -130,9 +132,11 @@ $detections = Import-Detection yolox.json, cascade.json, detr.json
 $result = Measure-Detection -GroundTruth gt.json -Path yolox.json
 $pr = $result.PrecisionRecall
 $pr.Precision[0, 50, 0, 0, 2]          # IoU .50, recall .50, first category, area all, 100 detections
+$pr.Precision.Shape                    # 10, 101, K, 4, 3
 $pr.GetCurve(0.5)                      # precision at recall 0, .01, ..., 1 at IoU .50, mean over categories
+$array = $pr.Recall.ToArray()          # a double[,,,] copy
 '@
-            Remarks = 'The arrays are pycocotools'' eval[''precision''], eval[''recall''] and eval[''scores''], in the same axis order.'
+            Remarks = 'The arrays are pycocotools'' eval[''precision''], eval[''recall''] and eval[''scores''], in the same axis order. Export-Clixml and ConvertTo-Json of a result write the arrays'' shapes, not their numbers.'
         }
         @{
             Title   = 'Export the statistics'

@@ -137,7 +137,7 @@ Mask helps where different objects of one class have overlapping boxes but separ
             Default     = 'Box'
         }
         ThrottleLimit         = @{
-            Description = 'The number of threads that fuse images in parallel. The output is the same, byte for byte, whatever the value.'
+            Description = 'The number of threads that fuse images in parallel, and the most -Path files parsed at once. The output, its errors and its warnings are the same, in the same order, whatever the value.'
             Default     = 'The number of processor cores'
         }
     }

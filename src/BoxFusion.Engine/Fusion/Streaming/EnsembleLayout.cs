@@ -90,7 +90,6 @@ namespace BoxFusion.Fusion
         public DetectionEnsemble Ensemble { get; private set; }
         /// <summary>The first detection that showed a file is not grouped by image; null while all are.</summary>
         public GroupingBreak Break { get; private set; }
-        public int FileCount => files.Count;
         public long DetectionCount
         {
             get

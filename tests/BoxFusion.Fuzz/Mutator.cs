@@ -1,17 +1,15 @@
-# The mutation engine, part 1 (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1): the Mutant a case runs on,
-# Mutator.Slice and Mutator.Mutate (which picks the kind of damage), truncation, byte flips, swapped tokens,
-# deleted fields, extreme and random valid numbers. The structural mutations and the tokenizer are the rest of
-# the partial class Mutator, in StructuralMutations.ps1.
+// The mutation engine, part 1: the Mutant a case runs on, Mutator.Slice and Mutator.Mutate (which picks the kind
+// of damage), truncation, byte flips, swapped tokens, deleted fields, extreme and random valid numbers. The
+// structural mutations and the tokenizer are the rest of the partial class Mutator, in StructuralMutations.cs.
 
-$script:FuzzMutationSource = @'
-namespace BoxFusionFuzz
+namespace BoxFusion.Fuzz
 {
     public sealed class Mutant
     {
-        public byte[] Data;
-        public string Description;
+        public byte[] Data { get; set; }
+        public string Description { get; set; }
         /// <summary>The file is the original cut short (so an unreadable result must be called a truncation).</summary>
-        public bool StrictPrefix;
+        public bool StrictPrefix { get; set; }
     }
 
     public static partial class Mutator
@@ -42,14 +40,20 @@ namespace BoxFusionFuzz
             int first = rng.Next(Math.Max(1, starts.Count - count));
             int last = Math.Min(starts.Count - 1, first + count - 1);
             int end = last + 1 < starts.Count ? starts[last + 1] - 2 : text.LastIndexOf('}') + 1;
-            return Latin1.GetBytes("[" + text.Substring(starts[first], end - starts[first]) + "]");
+            return Latin1.GetBytes(string.Concat("[", text.AsSpan(starts[first], end - starts[first]), "]"));
         }
 
         public static Mutant Mutate(byte[] source, Random rng)
         {
             int kind = rng.Next(100);
             var m = new Mutant();
-            if (kind < 18) { m.Data = Truncate(source, rng, out m.Description); m.StrictPrefix = true; return m; }
+            if (kind < 18)
+            {
+                m.Data = Truncate(source, rng, out string truncation);
+                m.Description = truncation;
+                m.StrictPrefix = true;
+                return m;
+            }
             string text = Latin1.GetString(source);
             var notes = new List<string>();
             if (kind < 32) text = FlipBytes(text, rng, notes);
@@ -150,19 +154,19 @@ namespace BoxFusionFuzz
             {
                 case 1:
                     notes.Add("deleted the value of '" + field + "' at " + start);
-                    return text.Substring(0, f.Groups[2].Index) + text.Substring(f.Groups[2].Index + f.Groups[2].Length);
+                    return Splice(text, f.Groups[2].Index, f.Groups[2].Index + f.Groups[2].Length, "");
                 case 2:
                     notes.Add("deleted the key of '" + field + "' at " + start);
-                    return text.Substring(0, start) + text.Substring(f.Groups[2].Index);
+                    return Splice(text, start, f.Groups[2].Index, "");
                 case 3:
                     notes.Add("renamed '" + field + "' at " + start);
-                    return text.Substring(0, start + 1) + field.ToUpperInvariant() + text.Substring(start + 1 + field.Length);
+                    return Splice(text, start + 1, start + 1 + field.Length, field.ToUpperInvariant());
                 case 4:
                     notes.Add("set '" + field + "' to null at " + start);
-                    return text.Substring(0, f.Groups[2].Index) + "null" + text.Substring(f.Groups[2].Index + f.Groups[2].Length);
+                    return Splice(text, f.Groups[2].Index, f.Groups[2].Index + f.Groups[2].Length, "null");
                 case 5:
                     notes.Add("duplicated '" + field + "' at " + start);
-                    return text.Substring(0, end) + ", " + f.Value + text.Substring(end);
+                    return Splice(text, end, end, ", " + f.Value);
                 default:
                     // The field and one separator next to it, leaving a valid record.
                     while (end < text.Length && (text[end] == ',' || text[end] == ' ')) end++;
@@ -172,7 +176,7 @@ namespace BoxFusionFuzz
                         while (start > 0 && (text[start - 1] == ' ' || text[start - 1] == ',')) start--;
                     }
                     notes.Add("deleted '" + field + "' at " + f.Index);
-                    return text.Substring(0, start) + text.Substring(end);
+                    return Splice(text, start, end, "");
             }
         }
 
@@ -223,7 +227,7 @@ namespace BoxFusionFuzz
                 int pick = rng.Next(10);
                 string value = pick == 0 ? "\"" + t.Value + "\"" : pick < 5 ? RandomNumber(rng) : Extremes[rng.Next(Extremes.Length)];
                 notes.Add("number at " + t.Index + " '" + t.Value + "' -> " + value);
-                text = text.Substring(0, t.Index) + value + text.Substring(t.Index + t.Length);
+                text = Splice(text, t.Index, t.Index + t.Length, value);
             }
             return text;
         }
@@ -266,4 +270,3 @@ namespace BoxFusionFuzz
         }
     }
 }
-'@

@@ -1,20 +1,19 @@
-# The fuzz oracle of the other surfaces, part 1 (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1): SurfaceVerdict, and
-# for ground-truth files the mutations (MutateTruth) and the independent reading (ReadTruth) with its evaluation.
-# Part 2, for -ImageInfo objects and New-Detection input, is SurfaceObjects.ps1; the driver is Surfaces.ps1.
+// The fuzz oracle of the other surfaces, part 1: SurfaceVerdict, and for ground-truth files the mutations
+// (MutateTruth) and the independent reading (ReadTruth) with its evaluation. Part 2, for -ImageInfo objects and
+// New-Detection input, is SurfaceObjects.cs; the driver is tests/Fuzz/Surfaces.ps1.
 
-$script:FuzzSurfaceTruthSource = @'
-namespace BoxFusionFuzz
+namespace BoxFusion.Fuzz
 {
     /// <summary>What a surface case must give: Valid (accepted, and then exactly Expected), Invalid (refused), Uncertain (either).</summary>
     public sealed class SurfaceVerdict
     {
-        public string Outcome = "Valid";
-        public string Reason;
-        public BoxFusion.Coco.CocoGroundTruth Truth;
+        public string Outcome { get; private set; } = "Valid";
+        public string Reason { get; private set; }
+        public BoxFusion.Coco.CocoGroundTruth Truth { get; set; }
         /// <summary>ImageInfo: the first bad record. New-Detection: per input, the detection it must give (null: refused).</summary>
-        public int FirstBadRecord = -1;
-        public List<BoxFusion.Detection> PerInput = new List<BoxFusion.Detection>();
-        public List<string> RefusedAs = new List<string>();
+        public int FirstBadRecord { get; set; } = -1;
+        public List<BoxFusion.Detection> PerInput { get; } = new List<BoxFusion.Detection>();
+        public List<string> RefusedAs { get; } = new List<string>();
         public override string ToString() => Outcome + (Reason == null ? "" : ": " + Reason);
 
         public SurfaceVerdict Set(string outcome, string reason)
@@ -60,7 +59,7 @@ namespace BoxFusionFuzz
                         var value = f.Groups[2];
                         string replacement = rng.Next(4) == 0 ? Mutator.RandomNumber(rng) : GtValues[rng.Next(GtValues.Length)];
                         notes.Add("'" + f.Groups[1].Value + "' " + value.Value.Trim() + " -> " + replacement);
-                        text = text.Substring(0, value.Index) + replacement + text.Substring(value.Index + value.Length);
+                        text = Mutator.Splice(text, value.Index, value.Index + value.Length, replacement);
                         break;
                     }
                     case 2:
@@ -71,8 +70,8 @@ namespace BoxFusionFuzz
                         var a = anns[rng.Next(anns.Count)];
                         var at = anns[rng.Next(anns.Count)];
                         string copy = Regex.Replace(a.Value, @"""bbox"": \[([0-9.]+)", m => "\"bbox\": [" + (double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + rng.Next(40)).ToString(CultureInfo.InvariantCulture));
-                        notes.Add("annotation " + a.Value.Substring(0, Math.Min(20, a.Value.Length)) + "... repeated");
-                        text = text.Substring(0, at.Index + at.Length) + ", " + copy + text.Substring(at.Index + at.Length);
+                        notes.Add(string.Concat("annotation ", a.Value.AsSpan(0, Math.Min(20, a.Value.Length)), "... repeated"));
+                        text = Mutator.Splice(text, at.Index + at.Length, at.Index + at.Length, ", " + copy);
                         break;
                     }
                     case 3:
@@ -84,7 +83,7 @@ namespace BoxFusionFuzz
                         if (end < text.Length && text[end] == ',') end++;
                         else if (start >= 2 && text[start - 2] == ',') start -= 2;
                         notes.Add("'" + f.Groups[1].Value + "' dropped");
-                        text = text.Substring(0, start) + text.Substring(end);
+                        text = Mutator.Splice(text, start, end, "");
                         break;
                     }
                     case 4:
@@ -93,8 +92,8 @@ namespace BoxFusionFuzz
                         if (images.Count == 0) break;
                         var i = images[rng.Next(images.Count)];
                         string copy = rng.Next(2) == 0 ? i.Value : Regex.Replace(i.Value, @"""id"": \d+", "\"id\": " + (1000 + rng.Next(5)));
-                        notes.Add("image " + copy.Substring(0, Math.Min(24, copy.Length)) + "... added");
-                        text = text.Substring(0, i.Index + i.Length) + ", " + copy + text.Substring(i.Index + i.Length);
+                        notes.Add(string.Concat("image ", copy.AsSpan(0, Math.Min(24, copy.Length)), "... added"));
+                        text = Mutator.Splice(text, i.Index + i.Length, i.Index + i.Length, ", " + copy);
                         break;
                     }
                     default:
@@ -105,7 +104,7 @@ namespace BoxFusionFuzz
                         string[] extra = { "\"ignore\": 1", "\"iscrowd\": 1", "\"iscrowd\": 0.5", "\"segmentation\": [[1, 2, 3, 4]]", "\"x\": {\"y\": [null]}", "\"iscrowd\": 2" };
                         string add = extra[rng.Next(extra.Length)];
                         notes.Add(add + " added to an annotation");
-                        text = text.Substring(0, a.Index + 1) + add + ", " + text.Substring(a.Index + 1);
+                        text = Mutator.Splice(text, a.Index + 1, a.Index + 1, add + ", ");
                         break;
                     }
                 }
@@ -319,4 +318,3 @@ namespace BoxFusionFuzz
         }
     }
 }
-'@

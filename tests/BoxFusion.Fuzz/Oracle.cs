@@ -1,22 +1,21 @@
-# The independent oracle (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1): a strict reading of the same bytes
-# with System.Text.Json's JsonDocument and the documented rules for records (Oracle.Classify -> Expectation), and
-# the comparisons of what the pipeline gave against it (CompareImported, CompareSubmission, IsJson).
+// The independent oracle: a strict reading of the same bytes with System.Text.Json's JsonDocument and the
+// documented rules for records (Oracle.Classify -> Expectation), and the comparisons of what the pipeline gave
+// against it (CompareImported, CompareSubmission, IsJson).
 
-$script:FuzzOracleSource = @'
-namespace BoxFusionFuzz
+namespace BoxFusion.Fuzz
 {
     /// <summary>What an independent reading of a results file says the reader must do.</summary>
     public sealed class Expectation
     {
         /// <summary>The file must fail; FileProblem is the exact problem when one is certain, else null (any file error).</summary>
-        public bool FileError;
-        public string FileProblem;
-        public string Reason;
-        public long Good;
-        public long Records;
-        public Dictionary<string, long> Skipped = new Dictionary<string, long>();
+        public bool FileError { get; set; }
+        public string FileProblem { get; set; }
+        public string Reason { get; set; }
+        public long Good { get; set; }
+        public long Records { get; set; }
+        public Dictionary<string, long> Skipped { get; } = new Dictionary<string, long>();
         /// <summary>The good records as the reader must give them: image id (long or string), category, x, y, width, height, score.</summary>
-        public List<object[]> GoodRecords = new List<object[]>();
+        public List<object[]> GoodRecords { get; } = new List<object[]>();
         public override string ToString() => FileError
             ? "file error " + (FileProblem ?? "(any)") + ": " + Reason
             : Good + " good of " + Records + (Skipped.Count > 0 ? ", skipped " + string.Join(", ", Skipped.Select(p => p.Key + "=" + p.Value)) : "");
@@ -227,4 +226,3 @@ namespace BoxFusionFuzz
         }
     }
 }
-'@

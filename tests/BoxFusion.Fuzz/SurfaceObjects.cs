@@ -1,13 +1,15 @@
-# The fuzz oracle of the other surfaces, part 2 (C#, compiled by Initialize-FuzzEngine in Fuzz.ps1): -ImageInfo objects with
-# odd values and the rules they must pass (MakeImageRecords), New-Detection input of every kind and what each must give
-# (MakeDetectionInputs), and the comparisons of what the cmdlets gave.
+// The fuzz oracle of the other surfaces, part 2: -ImageInfo objects with odd values and the rules they must pass
+// (MakeImageRecords), New-Detection input of every kind and what each must give (MakeDetectionInputs), and the
+// comparisons of what the cmdlets gave.
 
-$script:FuzzSurfaceObjectsSource = @'
-namespace BoxFusionFuzz
+namespace BoxFusion.Fuzz
 {
     public static partial class SurfaceOracle
     {
         // --- -ImageInfo objects -----------------------------------------------------------------------------------
+
+        /// <summary>What the records are made of, by shape: 0 hashtables, 1 and 2 objects, 3 either at random.</summary>
+        private static readonly string[] ShapeNames = { "hashtables", "objects", "objects", "mixed" };
 
         private static readonly object[] OddValues =
         {
@@ -73,7 +75,7 @@ namespace BoxFusionFuzz
             else if (holder == 1) { var o = new PSObject(); o.Properties.Add(new PSNoteProperty("images", records.ToArray())); given = o; notes.Add("under 'images' of an object"); }
             else if (records.Count == 1 && rng.Next(2) == 0) { given = records[0]; notes.Add("one record alone"); }
             else given = records.ToArray();
-            notes.Add(new[] { "hashtables", "objects", "objects", "mixed" }[shape]);
+            notes.Add(ShapeNames[shape]);
             description = string.Join("; ", notes);
             return given;
         }
@@ -167,10 +169,11 @@ namespace BoxFusionFuzz
                 string[] names = { "ImageId", "CategoryId", "Score", "X", "Y", "Width", "Height" };
                 var o = new PSObject();
                 for (int k = 0; k < names.Length; k++) o.Properties.Add(new PSNoteProperty(names[k], values[k]));
-                o.Properties.Add(new PSNoteProperty("Model", "m" + rng.Next(3)));
+                string model = "m" + rng.Next(3);
+                o.Properties.Add(new PSNoteProperty("Model", model));
                 inputs[i] = o;
                 notes.Add("(" + string.Join(", ", values.Select(x => x is string s ? "'" + s + "'" : Convert.ToString(x, CultureInfo.InvariantCulture))) + ")");
-                verdict.PerInput.Add(ExpectDetection(values, "m" + ((PSNoteProperty)o.Properties["Model"]).Value.ToString().Substring(1), out string refused));
+                verdict.PerInput.Add(ExpectDetection(values, model, out string refused));
                 verdict.RefusedAs.Add(refused);
             }
             description = string.Join(" ", notes);
@@ -237,4 +240,3 @@ namespace BoxFusionFuzz
         }
     }
 }
-'@

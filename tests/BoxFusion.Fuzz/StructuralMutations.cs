@@ -1,9 +1,8 @@
-# The mutation engine, part 2 (C#, the rest of the partial class Mutator begun in Mutations.ps1): structural
-# damage (a BOM, another top level, trailing content, deep nesting, invalid UTF-8, ...) and the JSON tokenizer
-# and text helpers the mutations share.
+// The mutation engine, part 2 (the rest of the partial class Mutator begun in Mutator.cs): structural damage
+// (a BOM, another top level, trailing content, deep nesting, invalid UTF-8, ...) and the JSON tokenizer and text
+// helpers the mutations share.
 
-$script:FuzzStructuralMutationSource = @'
-namespace BoxFusionFuzz
+namespace BoxFusion.Fuzz
 {
     public static partial class Mutator
     {
@@ -20,7 +19,7 @@ namespace BoxFusionFuzz
                     int at = s.Index + 1 + rng.Next(s.Length - 2);
                     string escape = "\\u" + ((int)text[at]).ToString("x4", CultureInfo.InvariantCulture);
                     notes.Add("escaped '" + text[at] + "' in the string at " + s.Index + " (valid)");
-                    return text.Substring(0, at) + escape + text.Substring(at + 1);
+                    return Splice(text, at, at + 1, escape);
                 }
                 case 17:
                 {
@@ -31,7 +30,7 @@ namespace BoxFusionFuzz
                     string[] utf8 = { "\u00c3\u00a9", "\u00e2\u0082\u00ac", "\u00f0\u009f\u0098\u0080" };
                     int at = s.Index + 1 + rng.Next(s.Length - 1);
                     notes.Add("UTF-8 text in the string at " + s.Index + " (valid)");
-                    return text.Substring(0, at) + utf8[rng.Next(utf8.Length)] + text.Substring(at);
+                    return Splice(text, at, at, utf8[rng.Next(utf8.Length)]);
                 }
                 case 0: notes.Add("wrapped in an object under 'annotations'"); return "{\"info\": {}, \"annotations\": " + text + ", \"images\": []}";
                 case 1: notes.Add("UTF-8 BOM"); return "\u00ef\u00bb\u00bf" + text;
@@ -46,7 +45,7 @@ namespace BoxFusionFuzz
                     int a = rng.Next(text.Length), b = Math.Min(text.Length, a + rng.Next(400));
                     int at = rng.Next(text.Length);
                     notes.Add("copied bytes " + a + ".." + b + " to " + at);
-                    return text.Substring(0, at) + text.Substring(a, b - a) + text.Substring(at);
+                    return Splice(text, at, at, text.Substring(a, b - a));
                 }
                 case 4:
                 {
@@ -57,7 +56,7 @@ namespace BoxFusionFuzz
                     string insert = bad[rng.Next(bad.Length)];
                     int at = s.Index + 1 + rng.Next(s.Length - 1);
                     notes.Add("inserted '" + Short(insert) + "' in the string at " + s.Index);
-                    return text.Substring(0, at) + insert + text.Substring(at);
+                    return Splice(text, at, at, insert);
                 }
                 case 5:
                 {
@@ -66,7 +65,7 @@ namespace BoxFusionFuzz
                     if (tokens.Count == 0) return text;
                     var t = tokens[rng.Next(tokens.Count)];
                     notes.Add("nested " + depth + " deep at " + t.Index);
-                    return text.Substring(0, t.Index) + new string('[', depth) + t.Value + new string(']', depth) + text.Substring(t.Index + t.Length);
+                    return Splice(text, t.Index, t.Index + t.Length, new string('[', depth) + t.Value + new string(']', depth));
                 }
                 case 6:
                 {
@@ -85,7 +84,7 @@ namespace BoxFusionFuzz
                     string[] values = { "[1, 2, 3, 4]", "null", "\"record\"", "7", "{}", "true" };
                     string v = values[rng.Next(values.Length)];
                     notes.Add("record at " + at + " replaced with " + v);
-                    return text.Substring(0, at) + v + text.Substring(end + 1);
+                    return Splice(text, at, end + 1, v);
                 }
                 case 8: notes.Add("trailing comma in the list"); return TrimEndBracket(text, ",]");
                 case 9: notes.Add("comment inside"); return Insert(text, rng, " /* note */ ");
@@ -98,7 +97,7 @@ namespace BoxFusionFuzz
                     if (at < 0) return text;
                     string extra = rng.Next(2) == 0 ? "\"keypoints\": [[" + string.Join(", ", Enumerable.Range(0, 200 + rng.Next(2000))) + "]], " : "\"note\": \"" + new string('x', 1000 + rng.Next(100000)) + "\", ";
                     notes.Add("extra field at " + at + " (" + extra.Length + " bytes)");
-                    return text.Substring(0, at + 1) + extra + text.Substring(at + 1);
+                    return Splice(text, at + 1, at + 1, extra);
                 }
                 case 13: notes.Add("NUL bytes inside"); return Insert(text, rng, "\0\0");
                 case 14: notes.Add("single quotes"); return text.Replace("\"score\"", "'score'");
@@ -107,13 +106,13 @@ namespace BoxFusionFuzz
         }
 
         /// <summary>A JSON token's place in the text: strings, numbers, literals, punctuation (a fast hand scan; Regex is 20x slower here).</summary>
-        public struct Tok
+        internal struct Tok
         {
             public int Index, Length;
             public string Value;
         }
 
-        public static List<Tok> Tokens(string text)
+        internal static List<Tok> Tokens(string text)
         {
             var list = new List<Tok>(text.Length / 4);
             int i = 0, n = text.Length;
@@ -144,24 +143,27 @@ namespace BoxFusionFuzz
             return list;
         }
 
+        /// <summary>The text with the characters from start up to end replaced by insert (end == start: inserted).</summary>
+        internal static string Splice(string text, int start, int end, string insert) =>
+            string.Concat(text.AsSpan(0, start), insert, text.AsSpan(end));
+
         private static string TrimEndBracket(string text, string replacement)
         {
             int at = text.LastIndexOf(']');
-            return at < 0 ? text : text.Substring(0, at) + replacement + text.Substring(at + 1);
+            return at < 0 ? text : Splice(text, at, at + 1, replacement);
         }
 
         private static string Insert(string text, Random rng, string what)
         {
             int at = rng.Next(text.Length + 1);
-            return text.Substring(0, at) + what + text.Substring(at);
+            return Splice(text, at, at, what);
         }
 
         private static string Short(string s)
         {
             var sb = new StringBuilder();
-            foreach (char c in s.Length > 24 ? s.Substring(0, 24) + "..." : s) sb.Append(c < 32 || c > 126 ? "\\x" + ((int)c).ToString("X2", CultureInfo.InvariantCulture) : c.ToString());
+            foreach (char c in s.Length > 24 ? string.Concat(s.AsSpan(0, 24), "...") : s) sb.Append(c < 32 || c > 126 ? "\\x" + ((int)c).ToString("X2", CultureInfo.InvariantCulture) : c.ToString());
             return sb.ToString();
         }
     }
 }
-'@
