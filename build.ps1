@@ -6,11 +6,14 @@
     Build      compiles the module into out/BoxFusion (psd1, dlls, native graphics libraries, format, types and help files, licence, notices).
     Package    builds, then makes the PowerShell Gallery package out/repository/BoxFusion.<version>.nupkg
                (out/repository is a local PSResourceGet repository: register it to install from it).
-    Test       packages, runs the xunit engine tests, builds the fuzz test library (out/fuzz), then Pester in a child
-               pwsh that imports out/BoxFusion.
+    Test       packages, runs the xunit engine tests, builds the test tools into out/tools (the synthetic generator,
+               the benchmark's compiled stages) and the fuzz test library (out/fuzz), then Pester in a child pwsh that
+               imports out/BoxFusion.
     Demo       builds and runs the main job on the sample data in tests/data/sample (and redraws the README's pictures in docs/).
-    Benchmark  builds and times the stages on a COCO-sized synthetic ensemble (and masks on a segm one, and pictures),
-               then Merge-Detection -Path streaming against in memory at 5000 and 20000 images (about 1.2 GB of data).
+    Benchmark  builds the module and out/tools, times the stages on a COCO-sized synthetic ensemble (and masks on a
+               segm one, and pictures), then Merge-Detection -Path streaming against in memory at 5000 and 20000 images
+               (about 1.2 GB of data). The engine stages under BenchmarkDotNet:
+               dotnet run -c Release --project tests/BoxFusion.Benchmarks.Runner -- --filter '*'.
     Fuzz       builds (with the fuzz test library, into out/fuzz) and runs the long fuzz test of bad input.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -33,6 +36,7 @@ Set-StrictMode -Version 3.0
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleDir = Join-Path $out 'BoxFusion'
+$toolsDir = Join-Path $out 'tools'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 # The Test task is what CI runs: there a compiler or analyzer warning fails the build (Directory.Build.props).
@@ -91,6 +95,14 @@ function Invoke-Build {
     $pwsh = Get-PwshCommand
     Invoke-Native 'Help generation' { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'src/BoxFusion/help/New-MamlHelp.ps1') -SourceFolder (Join-Path $root 'src/BoxFusion/help') -OutputPath $maml -ModulePath $moduleDir }
     Write-Host "Module ready: $moduleDir" -ForegroundColor Green
+}
+
+# Test code the scripts load into pwsh beside the module, never shipped with it: the synthetic ensemble generator
+# (tests/BoxFusion.Synthetic) and the benchmark's compiled stages (tests/BoxFusion.Benchmarks), built to out/tools
+# through the BenchmarkDotNet runner that references both.
+function Invoke-ToolsBuild {
+    Write-Host "Building the test tools into $toolsDir ($Configuration)..." -ForegroundColor Cyan
+    Invoke-Native 'dotnet build (tools)' { dotnet build (Join-Path $root 'tests/BoxFusion.Benchmarks.Runner/BoxFusion.Benchmarks.Runner.csproj') -c $Configuration -o $toolsDir --nologo -v quiet @msbuildProperties }
 }
 
 # The .nupkg the PowerShell Gallery takes, made by PSResourceGet (part of PowerShell 7.4+) from out/BoxFusion:
@@ -157,6 +169,7 @@ function Invoke-Test {
     }
     if ($xunitExit -ne 0 -and $xunitFailed -eq 0) { $xunitFailed = 1; Write-Host ($xunitLog | Select-Object -Last 30 | Out-String) }
 
+    Invoke-ToolsBuild
     Write-Host 'Cmdlet tests (Pester, in a child pwsh importing out/BoxFusion)...' -ForegroundColor Cyan
     Build-FuzzLibrary
     $pester = Restore-Pester
@@ -175,6 +188,7 @@ Import-Module '$pester'
     $pwsh = Get-PwshCommand
     $env:BOXFUSION_MODULE = $moduleDir
     $env:BOXFUSION_PACKAGE = $package
+    $env:BOXFUSION_TOOLS = $toolsDir
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
     $pesterPassed = 0; $pesterFailed = 1
     if (Test-Path $resultFile) {
@@ -197,6 +211,7 @@ function Invoke-Demo {
 
 function Invoke-Benchmark {
     Invoke-Build
+    Invoke-ToolsBuild
     $pwsh = Get-PwshCommand
     $arguments = @('-ModulePath', $moduleDir, '-Images', $Images)
     if ($Scaling) { $arguments += '-Scaling' }

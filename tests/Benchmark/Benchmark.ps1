@@ -3,22 +3,24 @@
     Times BoxFusion on a COCO-sized synthetic ensemble: the engine alone, the cmdlet pipelines as a
     user runs them, and PowerShell's own per-object pipeline cost, so the two shares can be told apart.
 .DESCRIPTION
-    Run it through the build script, which builds the module first:
+    Run it through the build script, which builds the module and out/tools (the compiled helpers) first:
         dotnet pwsh ./build.ps1 -Task Benchmark [-Images 5000] [-Scaling]
 
     1. Generates (once; cached in -CacheFolder) a synthetic ensemble with
        [BoxFusion.Synthetic.EnsembleGenerator]::Write: gt.json and 5 models' results files,
        80 classes, 100 detections per image and model (5000 images: ~2.4 M detections, ~240 MB).
     2. Times each stage, median of -Runs runs:
-       a. the engine alone, called through the loaded assemblies (loops in a small C# helper compiled
-          with Add-Type, so the numbers are the engine's, not PowerShell's): read the 5 files into a
-          DetectionEnsemble, load the image sizes of gt.json, FuseAll with WBF, NMS, SoftNMS and NMW,
-          write the WBF result with CocoResultWriter;
+       a. the engine alone, called through the loaded assemblies (loops in compiled C#,
+          tests/BoxFusion.Benchmarks/EngineStages.cs, so the numbers are the engine's, not PowerShell's):
+          read the 5 files into a DetectionEnsemble (on this thread, and through BackgroundReading as the
+          cmdlets read), load the image sizes of gt.json, FuseAll with WBF, NMS, SoftNMS and NMW, write the
+          WBF result with CocoResultWriter;
        b. the cmdlet pipelines, each run in its own fresh pwsh process (time and peak working set are
           read inside that process, around the pipeline only: start-up and Import-Module are excluded;
           the two WBF pipelines then run once more in the same process, to tell the one-off cost of a
           fresh process from the steady one);
-       c. PowerShell's own cost of one pipeline step, with two no-op compiled cmdlets (region (c)).
+       c. PowerShell's own cost of one pipeline step, with two no-op compiled cmdlets (region (c);
+          tests/BoxFusion.Benchmarks/PipelineProbe.cs).
        Each row also has the process CPU time and GC pause time: the machine may be shared, and CPU
        time tells a stage's own work from waiting for a core.
     3. Prints the table, and a breakdown of the two WBF pipelines into fresh-process cost, engine,
@@ -38,7 +40,9 @@ param(
     # Runs per stage; the median is reported.
     [ValidateRange(1, 100)] [int] $Runs = 3,
     # Where the generated data, the outputs and results.md go.
-    [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench')
+    [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench'),
+    # The built benchmark helpers and synthetic generator (tests/BoxFusion.Benchmarks, built by build.ps1 to out/tools).
+    [string] $ToolsPath = (Join-Path $PSScriptRoot '../../out/tools')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -47,213 +51,21 @@ $ProgressPreference = 'SilentlyContinue'
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
 $ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
 $CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
+$ToolsPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath)
 $null = New-Item -ItemType Directory $CacheFolder -Force
 $outputFolder = Join-Path $CacheFolder 'output'
 $null = New-Item -ItemType Directory $outputFolder -Force
 Import-Module $ModulePath -Force
 $benchClock = [System.Diagnostics.Stopwatch]::StartNew()
 
-#region C# helpers: the engine's tight loops, and two no-op cmdlets for the pipeline-step probe
-$helperSource = @'
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Management.Automation;
-using BoxFusion;
-using BoxFusion.Coco;
-using BoxFusion.Fusion;
-using BoxFusion.Json;
-
-namespace BoxFusionBench
-{
-    public sealed class ImageSizes
-    {
-        public double[] Widths;
-        public double[] Heights;
-        public int Unknown;
-    }
-
-    public static class Engine
-    {
-        /// <summary>Seconds the last <see cref="Write"/> spent in its final fsync (not part of its own time).</summary>
-        public static double LastFsyncSeconds;
-
-        /// <summary>What Merge-Detection -Path does without the cmdlet: every file into one ensemble.</summary>
-        public static DetectionEnsemble Read(string[] paths, string[] models)
-        {
-            var ensemble = new DetectionEnsemble();
-            for (int i = 0; i < paths.Length; i++)
-            {
-                using (var reader = new CocoResultReader(paths[i], models[i]))
-                {
-                    while (reader.TryRead(out var d)) ensemble.Add(d);
-                    if (reader.Skipped.Total > 0) throw new InvalidOperationException(paths[i] + ": " + reader.Skipped.Total + " records skipped");
-                }
-            }
-            return ensemble;
-        }
-
-        /*BACKGROUND_READ*/
-
-        /// <summary>Image sizes by ensemble image index, as Merge-Detection -ImageInfo looks them up.</summary>
-        public static ImageSizes Sizes(CocoGroundTruth info, DetectionEnsemble ensemble)
-        {
-            int n = ensemble.ImageCount;
-            var s = new ImageSizes { Widths = new double[n], Heights = new double[n] };
-            for (int i = 0; i < n; i++)
-            {
-                if (info.TryFindImage(ensemble.ImageIds[i], out var image)) { s.Widths[i] = image.Width; s.Heights[i] = image.Height; }
-                else { s.Widths[i] = s.Heights[i] = double.NaN; s.Unknown++; }
-            }
-            return s;
-        }
-
-        /// <summary>The options Merge-Detection uses for -Method alone (IoU 0.5 for NMS and SoftNMS, 0.55 else).</summary>
-        public static FusionContext Context(DetectionEnsemble ensemble, FusionMethod method, int threads)
-        {
-            var options = new FusionOptions
-            {
-                Method = method,
-                IouThreshold = method == FusionMethod.NMS || method == FusionMethod.SoftNMS ? 0.5 : 0.55,
-                MaxDegreeOfParallelism = threads,
-            };
-            return new FusionContext(options, ensemble.Models, null);
-        }
-
-        public static Detection[][] Fuse(DetectionEnsemble ensemble, FusionContext context, ImageSizes sizes) =>
-            FusionEngine.FuseAll(ensemble, context, sizes == null ? null : sizes.Widths, sizes == null ? null : sizes.Heights);
-
-        public static long Count(Detection[][] fused)
-        {
-            long n = 0;
-            foreach (var image in fused) n += image.Length;
-            return n;
-        }
-
-        /// <summary>
-        /// Writes fused results as Export-Submission does (image order, same record filter), then
-        /// fsyncs as its AtomicFile does; the fsync (disk, not engine) is timed apart, into
-        /// <see cref="LastFsyncSeconds"/>, and done after the returned clock stops. Returns records written.
-        /// </summary>
-        public static long Write(Detection[][] fused, string path, System.Diagnostics.Stopwatch clock)
-        {
-            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                long count;
-                using (var writer = new CocoResultWriter(stream))
-                {
-                    foreach (var image in fused)
-                    {
-                        foreach (var d in image)
-                        {
-                            if (!(d.Width > 0 && d.Height > 0)) continue;
-                            writer.Write(d);
-                        }
-                    }
-                    writer.Complete();
-                    count = writer.Count;
-                }
-                clock.Stop();
-                var fsync = System.Diagnostics.Stopwatch.StartNew();
-                stream.Flush(true);
-                LastFsyncSeconds = fsync.Elapsed.TotalSeconds;
-                return count;
-            }
-        }
-
-        /// <summary>Every detection of the files in one array (input of the pipeline-step probe).</summary>
-        public static Detection[] ReadDetections(string[] paths, string[] models)
-        {
-            var all = new List<Detection>();
-            for (int i = 0; i < paths.Length; i++)
-            {
-                using (var reader = new CocoResultReader(paths[i], models[i]))
-                {
-                    while (reader.TryRead(out var d)) all.Add(d);
-                }
-            }
-            return all.ToArray();
-        }
-    }
-
-    /// <summary>
-    /// Writes the given detections to the pipeline one by one, as Import-Detection does, or with
-    /// -Batch in arrays of that size with WriteObject(batch, enumerateCollection: true), as
-    /// Merge-Detection writes each image's fused detections.
-    /// </summary>
-    [Cmdlet("Send", "BenchDetection")]
-    public sealed class SendBenchDetectionCommand : PSCmdlet
-    {
-        [Parameter(Mandatory = true, Position = 0)]
-        public Detection[] InputObject { get; set; }
-
-        [Parameter]
-        public int Batch { get; set; }
-
-        protected override void ProcessRecord()
-        {
-            if (Batch <= 1)
-            {
-                foreach (var d in InputObject) WriteObject(d);
-                return;
-            }
-            for (int i = 0; i < InputObject.Length; i += Batch)
-            {
-                var batch = new Detection[Math.Min(Batch, InputObject.Length - i)];
-                Array.Copy(InputObject, i, batch, 0, batch.Length);
-                WriteObject(batch, true);
-            }
-        }
-    }
-
-    /// <summary>Takes detections from the pipeline and only counts them; bound like Merge-Detection's -InputObject.</summary>
-    [Cmdlet("Receive", "BenchDetection", DefaultParameterSetName = "InputObject")]
-    public sealed class ReceiveBenchDetectionCommand : PSCmdlet
-    {
-        public static long Received;
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "InputObject")]
-        [AllowNull]
-        public Detection InputObject { get; set; }
-
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
-        public string[] Path { get; set; }
-
-        protected override void BeginProcessing() { Received = 0; }
-
-        protected override void ProcessRecord()
-        {
-            if (InputObject != null) Received++;
-        }
-    }
+#region Compiled helpers: the engine's tight loops and two no-op cmdlets for the pipeline-step probe
+# tests/BoxFusion.Benchmarks (EngineStages, PipelineProbe.cs) and the generator, built to -ToolsPath by build.ps1.
+# Loaded after the module, so they bind to the engine it loaded.
+foreach ($dll in 'BoxFusion.Synthetic.dll', 'BoxFusion.Benchmarks.dll') {
+    if (-not (Test-Path (Join-Path $ToolsPath $dll))) { throw "$(Join-Path $ToolsPath $dll) is missing: run this through build.ps1 -Task Benchmark, which builds it." }
 }
-'@
-# The cmdlets read through BoxFusion.Json.BackgroundReading (parsing on a worker thread) when the
-# engine has it; then the engine read is also timed that way, and that time is the one the
-# breakdown of the pipelines uses.
-$hasBackgroundReading = $null -ne ('BoxFusion.Json.BackgroundReading' -as [type])
-if ($hasBackgroundReading) {
-    $helperSource = $helperSource.Replace('/*BACKGROUND_READ*/', @'
-/// <summary>As <see cref="Read"/>, through BackgroundReading.ReadBatches, as the cmdlets read.</summary>
-        public static DetectionEnsemble ReadInBackground(string[] paths, string[] models)
-        {
-            var ensemble = new DetectionEnsemble();
-            for (int i = 0; i < paths.Length; i++)
-            {
-                using (var reader = new CocoResultReader(paths[i], models[i]))
-                {
-                    foreach (var batch in BackgroundReading.ReadBatches(reader))
-                        foreach (var d in batch) ensemble.Add(d);
-                    if (reader.Skipped.Total > 0) throw new InvalidOperationException(paths[i] + ": " + reader.Skipped.Total + " records skipped");
-                }
-            }
-            return ensemble;
-        }
-'@)
-}
-$engineDll = Join-Path $ModulePath 'BoxFusion.Engine.dll'
-Add-Type -TypeDefinition $helperSource -ReferencedAssemblies $engineDll, ([psobject].Assembly.Location), 'netstandard', 'System.Runtime', 'System.Collections'
-Import-Module -Assembly ([BoxFusionBench.Engine].Assembly) -Force
+Add-Type -Path (Join-Path $ToolsPath 'BoxFusion.Synthetic.dll')
+Import-Module (Join-Path $ToolsPath 'BoxFusion.Benchmarks.dll') -Force
 #endregion
 
 #region Small helpers
@@ -434,34 +246,34 @@ $methods = 'WBF', 'NMS', 'SoftNMS', 'NMW'
 # Engine stages on one data set: read, image sizes, fuse (the given methods), write WBF.
 function Measure-Engine($data, [string[]] $FuseMethods, [switch] $WriteResult, [switch] $BackgroundRead) {
     $r = [ordered]@{}
-    $read = Measure-Stage { [BoxFusionBench.Engine]::Read($data.Files, $data.Models) }
+    $read = Measure-Stage { [BoxFusion.Benchmarks.EngineStages]::Read($data.Files, $data.Models) }
     $ensemble = $read.Result
     $read.Result = $null
     if ($ensemble.DetectionCount -ne $data.Detections) { throw "Read $($ensemble.DetectionCount) detections; the generator wrote $($data.Detections)." }
     $r.Read = $read
-    if ($BackgroundRead -and $hasBackgroundReading) {
-        $r.ReadBackground = Measure-Stage { [BoxFusionBench.Engine]::ReadInBackground($data.Files, $data.Models) }
+    if ($BackgroundRead) {
+        $r.ReadBackground = Measure-Stage { [BoxFusion.Benchmarks.EngineStages]::ReadInBackground($data.Files, $data.Models) }
         $r.ReadBackground.Result = $null
     }
     $info = Measure-Stage { [BoxFusion.Coco.CocoGroundTruth]::LoadImagesOnly($data.GroundTruth) }
-    $sizes = [BoxFusionBench.Engine]::Sizes($info.Result, $ensemble)
+    $sizes = [BoxFusion.Benchmarks.EngineStages]::Sizes($info.Result, $ensemble)
     if ($sizes.Unknown -gt 0) { throw "$($sizes.Unknown) images are not in gt.json." }
     $info.Result = $null
     $r.ImageInfo = $info
     $r.Fuse = [ordered]@{}
     foreach ($method in $FuseMethods) {
-        $context = [BoxFusionBench.Engine]::Context($ensemble, $method, 0)
+        $context = [BoxFusion.Benchmarks.EngineStages]::Context($ensemble, $method, 0)
         # The unary comma keeps the Detection[][] whole (PowerShell would unroll it into the output).
-        $fuse = Measure-Stage { , [BoxFusionBench.Engine]::Fuse($ensemble, $context, $sizes) }
+        $fuse = Measure-Stage { , [BoxFusion.Benchmarks.EngineStages]::Fuse($ensemble, $context, $sizes) }
         $fused = $fuse.Result
         $fuse.Result = $null
-        $fuse | Add-Member Output ([BoxFusionBench.Engine]::Count($fused))
+        $fuse | Add-Member Output ([BoxFusion.Benchmarks.EngineStages]::Count($fused))
         $r.Fuse[$method] = $fuse
         if ($method -eq 'WBF' -and $WriteResult) {
             # Written right away, so the other methods' fusion doesn't run with this result in the heap.
             $path = Join-Path $outputFolder "engine-wbf-$($data.Images).json"
             $fsync = [System.Collections.Generic.List[double]]::new()
-            $writeStage = Measure-Stage { [BoxFusionBench.Engine]::Write($fused, $path, $args[0]); $fsync.Add([BoxFusionBench.Engine]::LastFsyncSeconds) }
+            $writeStage = Measure-Stage { [BoxFusion.Benchmarks.EngineStages]::Write($fused, $path, $args[0]); $fsync.Add([BoxFusion.Benchmarks.EngineStages]::LastFsyncSeconds) }
             $writeStage | Add-Member Output $writeStage.Result
             $writeStage | Add-Member FsyncSeconds (Get-Median $fsync.ToArray())
             $writeStage | Add-Member Path $path
@@ -509,13 +321,13 @@ $wbfCount = $engine.Fuse['WBF'].Output
 Write-Host 'PowerShell pipeline-step probe...' -ForegroundColor Cyan
 $engine.Ensemble = $null
 Invoke-Collect
-$all = [BoxFusionBench.Engine]::ReadDetections($data.Files, $data.Models)
+$all = [BoxFusion.Benchmarks.EngineStages]::ReadDetections($data.Files, $data.Models)
 $step = Measure-Stage { Send-BenchDetection $all | Receive-BenchDetection }
-if ([BoxFusionBench.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
+if ([BoxFusion.Benchmarks.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
 $stepNs = $step.Seconds / $all.Length * 1e9
 $batchSize = [Math]::Max(1, [int][Math]::Round($wbfCount / $data.Images))
 $stepBatch = Measure-Stage { Send-BenchDetection $all -Batch $batchSize | Receive-BenchDetection }
-if ([BoxFusionBench.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
+if ([BoxFusion.Benchmarks.ReceiveBenchDetectionCommand]::Received -ne $all.Length) { throw 'The probe lost objects.' }
 $stepBatchNs = $stepBatch.Seconds / $all.Length * 1e9
 $all = $null
 $engineWbfPath = $engine.Write.Path
@@ -577,9 +389,7 @@ function New-Row([string] $Stage, $M, [double] $Count, [string] $Target = '', $M
 $rows = [System.Collections.Generic.List[object]]::new()
 $e = $engine
 $rows.Add((New-Row "engine: read 5 files -> DetectionEnsemble ($n det.)" $e.Read $n '>= 4 M det/s' ($n / $e.Read.Seconds -ge 4e6)))
-if ($hasBackgroundReading) {
-    $rows.Add((New-Row 'engine: the same through BackgroundReading (parse on a worker, as the cmdlets)' $e.ReadBackground $n '>= 4 M det/s' ($n / $e.ReadBackground.Seconds -ge 4e6)))
-}
+$rows.Add((New-Row 'engine: the same through BackgroundReading (parse on a worker, as the cmdlets)' $e.ReadBackground $n '>= 4 M det/s' ($n / $e.ReadBackground.Seconds -ge 4e6)))
 $rows.Add((New-Row 'engine: load ImageInfo (gt.json, images only)' $e.ImageInfo 0))
 foreach ($method in $methods) {
     $f = $e.Fuse[$method]
@@ -611,8 +421,8 @@ $rows.Add((New-Row 'cmdlets: Merge -Path -ThrottleLimit 1 | Export (WBF, 1 run)'
 #                        collected heap; a pipeline holds the ensemble while it fuses and writes).
 #                        Negative when the pipeline overlaps stages (Merge-Detection fuses the next
 #                        images on worker threads while it writes the current ones downstream).
-$readSeconds = if ($hasBackgroundReading) { $e.ReadBackground.Seconds } else { $e.Read.Seconds }
-$engineSeconds = $readSeconds + $e.ImageInfo.Seconds + $e.Fuse['WBF'].Seconds + $e.Write.Seconds
+# The cmdlets read through BackgroundReading (parsing on a worker thread), so that read time is the one used here.
+$engineSeconds = $e.ReadBackground.Seconds + $e.ImageInfo.Seconds + $e.Fuse['WBF'].Seconds + $e.Write.Seconds
 $oneByOne = $step.Seconds / $n
 $batched = $stepBatch.Seconds / $n
 $breakdown = @(

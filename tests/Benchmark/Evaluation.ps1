@@ -10,13 +10,17 @@
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench'),
-    [int] $Images = 5000
+    [int] $Images = 5000,
+    # The synthetic generator, built by build.ps1 -Task Benchmark (tests/BoxFusion.Synthetic).
+    [string] $ToolsPath = (Join-Path $PSScriptRoot '../../out/tools')
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
 $CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
 Import-Module $ModulePath -Force
+# Loaded after the module, so it binds to the engine the module loaded.
+Add-Type -Path (Join-Path $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath) 'BoxFusion.Synthetic.dll')
 
 function Get-Ensemble([int] $count) {
     $dir = Join-Path $CacheFolder "coco-i$count-m5-c80-s1-d100"

@@ -5,13 +5,13 @@
 .DESCRIPTION
     Run through the build script (after the other benchmarks):
         dotnet pwsh ./build.ps1 -Task Benchmark
-    or alone, after a build:
+    or alone, after that has built out/BoxFusion and out/tools:
         dotnet pwsh tests/Benchmark/Masks.ps1 -ModulePath out/BoxFusion
 
     1. Generates (once; cached in -CacheFolder) [BoxFusion.Synthetic.EnsembleGenerator]::Write with Masks:
        -Images images of at most 640x480, 3 models, 80 classes, 100 detections per image and model, each with
        a compressed-RLE mask; ground truth polygons and crowd regions as uncompressed RLE.
-    2. The engine, median of -Runs runs (C# loops compiled with Add-Type, so the numbers are the engine's):
+    2. The engine, median of -Runs runs (compiled loops, tests/BoxFusion.Benchmarks/MaskStages.cs, so the numbers are the engine's):
        read the 3 files into a DetectionEnsemble (masks/s); WBF with image sizes (input masks/s); segm
        evaluation of the fused result against the ground truth; and the heap a masked ensemble holds beyond
        the run lengths, per mask, measured with forced collections.
@@ -24,7 +24,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [ValidateRange(1, 100000)] [int] $Images = 1000,
     [ValidateRange(1, 20)] [int] $Runs = 3,
-    [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench')
+    [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench'),
+    [string] $ToolsPath = (Join-Path $PSScriptRoot '../../out/tools')
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -32,126 +33,16 @@ $ProgressPreference = 'SilentlyContinue'
 $inv = [System.Globalization.CultureInfo]::InvariantCulture
 $ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
 $CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
+$ToolsPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath)
 $null = New-Item -ItemType Directory (Join-Path $CacheFolder 'output') -Force
 Import-Module $ModulePath -Force
 
-$engineDll = Join-Path $ModulePath 'BoxFusion.Engine.dll'
-Add-Type -ReferencedAssemblies $engineDll, 'netstandard', 'System.Runtime', 'System.Collections' -TypeDefinition @'
-using System;
-using System.Collections.Generic;
-using System.Diagnostics;
-using BoxFusion;
-using BoxFusion.Coco;
-using BoxFusion.Evaluation;
-using BoxFusion.Fusion;
-using BoxFusion.Json;
-
-namespace BoxFusionMaskBench
-{
-    public static class Engine
-    {
-        public static DetectionEnsemble Read(string[] paths, string[] models)
-        {
-            var ensemble = new DetectionEnsemble();
-            for (int i = 0; i < paths.Length; i++)
-            {
-                using (var reader = new CocoResultReader(paths[i], models[i]))
-                {
-                    while (reader.TryRead(out var d)) ensemble.Add(d);
-                    if (reader.Skipped.Total > 0) throw new InvalidOperationException(paths[i] + ": " + reader.Skipped.Total + " records skipped");
-                }
-            }
-            return ensemble;
-        }
-
-        public static double[][] Sizes(CocoGroundTruth info, DetectionEnsemble ensemble)
-        {
-            int n = ensemble.ImageCount;
-            var w = new double[n];
-            var h = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                if (!info.TryFindImage(ensemble.ImageIds[i], out var image)) throw new InvalidOperationException("no image " + ensemble.ImageIds[i]);
-                w[i] = image.Width;
-                h[i] = image.Height;
-            }
-            return new[] { w, h };
-        }
-
-        public static List<Detection> Fuse(DetectionEnsemble ensemble, double[][] sizes)
-        {
-            var context = new FusionContext(new FusionOptions { Method = FusionMethod.WBF }, ensemble.Models, null);
-            var all = new List<Detection>();
-            foreach (var image in FusionEngine.FuseAll(ensemble, context, sizes[0], sizes[1])) all.AddRange(image);
-            return all;
-        }
-
-        public static long Write(List<Detection> detections, string path)
-        {
-            using (var stream = new System.IO.FileStream(path, System.IO.FileMode.Create, System.IO.FileAccess.Write, System.IO.FileShare.None, 1 << 20))
-            using (var writer = new CocoResultWriter(stream))
-            {
-                foreach (var d in detections) writer.Write(d);
-                writer.Complete();
-                return stream.Length;
-            }
-        }
-
-        public static CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections) =>
-            CocoEvaluator.Evaluate(gt, detections, new EvaluationOptions { IouType = IouType.Segm });
-
-        /// <summary>Run-length bytes of the ensemble's masks: 4 per run (the part a mask cannot do without).</summary>
-        public static long RunBytes(DetectionEnsemble ensemble)
-        {
-            long bytes = 0;
-            for (int i = 0; i < ensemble.ImageCount; i++)
-            {
-                var masks = ensemble.GetMasks(i);
-                if (masks != null) foreach (var m in masks) if (m != null) bytes += 4L * m.RunCount;
-            }
-            return bytes;
-        }
-
-        private static long Heap()
-        {
-            GC.Collect(); GC.WaitForPendingFinalizers(); GC.Collect();
-            return GC.GetTotalMemory(true);
-        }
-
-        /// <summary>
-        /// Reads the files into a fresh ensemble and measures the heap it holds; then the same ensemble without
-        /// masks. Returns masks, heap with masks, heap without, run-length bytes (4 per run).
-        /// </summary>
-        public static long[] Heap(string[] paths, string[] models)
-        {
-            long before = Heap();
-            var ensemble = Read(paths, models);
-            long held = Heap() - before;
-            var boxes = WithoutMasks(ensemble);
-            long both = Heap() - before;
-            var result = new[] { ensemble.MaskCount, held, both - held, RunBytes(ensemble) };
-            GC.KeepAlive(ensemble);
-            GC.KeepAlive(boxes);
-            return result;
-        }
-
-        /// <summary>The same ensemble without masks, for the heap a mask adds.</summary>
-        public static DetectionEnsemble WithoutMasks(DetectionEnsemble ensemble)
-        {
-            var copy = new DetectionEnsemble();
-            for (int i = 0; i < ensemble.ImageCount; i++)
-            {
-                foreach (var e in ensemble.GetImage(i))
-                {
-                    int model = copy.ModelOf(ensemble.Models[e.Model]);
-                    copy.Add(ensemble.ImageIds[i], e.CategoryId, e.Score, e.X, e.Y, e.Width, e.Height, model);
-                }
-            }
-            return copy;
-        }
-    }
+# The compiled stages (tests/BoxFusion.Benchmarks/MaskStages.cs) and the generator, built to -ToolsPath by build.ps1;
+# loaded after the module, so they bind to the engine it loaded.
+foreach ($dll in 'BoxFusion.Synthetic.dll', 'BoxFusion.Benchmarks.dll') {
+    if (-not (Test-Path (Join-Path $ToolsPath $dll))) { throw "$(Join-Path $ToolsPath $dll) is missing: build it with build.ps1 -Task Benchmark." }
+    Add-Type -Path (Join-Path $ToolsPath $dll)
 }
-'@
 
 function Get-Median([double[]] $values) { $s = @($values | Sort-Object); $s[[int][math]::Floor(($s.Count - 1) / 2)] }
 
@@ -205,38 +96,38 @@ $megabytes = (($paths | ForEach-Object { (Get-Item $_).Length }) | Measure-Objec
 
 # 2. The engine.
 $rows = [System.Collections.Generic.List[object]]::new()
-$read = Measure-Stage { [BoxFusionMaskBench.Engine]::Read($paths, $models) }
+$read = Measure-Stage { [BoxFusion.Benchmarks.MaskStages]::Read($paths, $models) }
 $ensemble = $read.Result
 $masks = $ensemble.MaskCount
 $rows.Add([pscustomobject]@{ Stage = ('read {0} masks ({1:0} MB, 3 files, one thread)' -f $masks, $megabytes); Seconds = $read.Seconds; Cpu = $read.Cpu; Rate = '{0:0} k masks/s' -f ($masks / $read.Seconds / 1e3); Target = '>= 200 k/s' })
 
 $gtMasks = [BoxFusion.Coco.CocoGroundTruth]::Load($gtPath, $true)
-$sizes = [BoxFusionMaskBench.Engine]::Sizes($gtMasks, $ensemble)
-$fuse = Measure-Stage { , [BoxFusionMaskBench.Engine]::Fuse($ensemble, $sizes) }
+$sizes = [BoxFusion.Benchmarks.MaskStages]::Sizes($gtMasks, $ensemble)
+$fuse = Measure-Stage { , [BoxFusion.Benchmarks.MaskStages]::Fuse($ensemble, $sizes) }
 $fused = $fuse.Result
 $rows.Add([pscustomobject]@{ Stage = ('WBF with mask fusion: {0} masks in, {1} out' -f $masks, $fused.Count); Seconds = $fuse.Seconds; Cpu = $fuse.Cpu; Rate = '{0:0} k masks/s' -f ($masks / $fuse.Seconds / 1e3); Target = '>= 100 k/s' })
 
 $writePath = Join-Path $CacheFolder 'output/segm-engine-wbf.json'
-$write = Measure-Stage { [BoxFusionMaskBench.Engine]::Write($fused, $writePath) }
+$write = Measure-Stage { [BoxFusion.Benchmarks.MaskStages]::Write($fused, $writePath) }
 $rows.Add([pscustomobject]@{ Stage = ('write the fused result ({0} masks, {1:0} MB, compressed RLE)' -f $fused.Count, ($write.Result / 1MB)); Seconds = $write.Seconds; Cpu = $write.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $write.Seconds / 1e3); Target = '' })
 
-$boxOnly = [BoxFusionMaskBench.Engine]::WithoutMasks($ensemble)
-$boxFuse = Measure-Stage { [BoxFusionMaskBench.Engine]::Fuse($boxOnly, $sizes) }
+$boxOnly = [BoxFusion.Benchmarks.MaskStages]::WithoutMasks($ensemble)
+$boxFuse = Measure-Stage { [BoxFusion.Benchmarks.MaskStages]::Fuse($boxOnly, $sizes) }
 $rows.Add([pscustomobject]@{ Stage = 'WBF, same boxes without masks (for comparison)'; Seconds = $boxFuse.Seconds; Cpu = $boxFuse.Cpu; Rate = '{0:0} k boxes/s' -f ($masks / $boxFuse.Seconds / 1e3); Target = '' })
 
 $load = Measure-Stage { [BoxFusion.Coco.CocoGroundTruth]::Load($gtPath, $true) }
 $rows.Add([pscustomobject]@{ Stage = ('load gt.json with its {0} annotations'' masks' -f $gtMasks.Annotations.Count); Seconds = $load.Seconds; Cpu = $load.Cpu; Rate = ''; Target = '' })
 # The first evaluation rasterises the ground truth's polygons (cached on the loaded ground truth); a fresh load each run.
-$evalFresh = Measure-Stage { [BoxFusionMaskBench.Engine]::Evaluate([BoxFusion.Coco.CocoGroundTruth]::Load($gtPath, $true), $fused) }
+$evalFresh = Measure-Stage { [BoxFusion.Benchmarks.MaskStages]::Evaluate([BoxFusion.Coco.CocoGroundTruth]::Load($gtPath, $true), $fused) }
 $rows.Add([pscustomobject]@{ Stage = ('segm evaluation of {0} fused masks, ground truth loaded and rasterised each time' -f $fused.Count); Seconds = $evalFresh.Seconds; Cpu = $evalFresh.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $evalFresh.Seconds / 1e3); Target = '10x pycocotools' })
-$eval = Measure-Stage { [BoxFusionMaskBench.Engine]::Evaluate($gtMasks, $fused) }
+$eval = Measure-Stage { [BoxFusion.Benchmarks.MaskStages]::Evaluate($gtMasks, $fused) }
 $rows.Add([pscustomobject]@{ Stage = 'segm evaluation again (ground truth already rasterised: Optimize-Fusion trials)'; Seconds = $eval.Seconds; Cpu = $eval.Cpu; Rate = '{0:0} k masks/s' -f ($fused.Count / $eval.Seconds / 1e3); Target = '' })
 
 # Memory: the heap a freshly read ensemble holds, with and without its masks, beyond the run lengths.
 $fuse = $read = $boxFuse = $write = $fused = $ensemble = $boxOnly = $null
-$heap = [BoxFusionMaskBench.Engine]::Heap($paths, $models)
-$perMask = ($heap[1] - $heap[2] - $heap[3]) / $heap[0]
-$rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:0.0} MB of runs; ensemble {1:0.0} MB with masks, {2:0.0} MB without)' -f ($heap[3] / 1MB), ($heap[1] / 1MB), ($heap[2] / 1MB)); Seconds = ''; Cpu = ''; Rate = '{0:0} bytes' -f $perMask; Target = '< 100 bytes' })
+$heap = [BoxFusion.Benchmarks.MaskStages]::Heap($paths, $models)
+$perMask = ($heap.WithMasks - $heap.WithoutMasks - $heap.RunBytes) / $heap.Masks
+$rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:0.0} MB of runs; ensemble {1:0.0} MB with masks, {2:0.0} MB without)' -f ($heap.RunBytes / 1MB), ($heap.WithMasks / 1MB), ($heap.WithoutMasks / 1MB)); Seconds = ''; Cpu = ''; Rate = '{0:0} bytes' -f $perMask; Target = '< 100 bytes' })
 
 # 3. The cmdlets, each in a fresh process.
 $fusedPath = Join-Path $CacheFolder 'output/segm-wbf.json'

@@ -25,7 +25,9 @@ param(
     [ValidateRange(1, 100)] [int] $Runs = 3,
     [int[]] $Sizes = @(5000, 20000),
     [string] $CacheFolder = (Join-Path $PSScriptRoot '../../out/bench'),
-    [switch] $KeepData
+    [switch] $KeepData,
+    # The synthetic generator, built by build.ps1 -Task Benchmark (tests/BoxFusion.Synthetic).
+    [string] $ToolsPath = (Join-Path $PSScriptRoot '../../out/tools')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -37,6 +39,8 @@ $CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFrom
 $outputFolder = Join-Path $CacheFolder 'output'
 $null = New-Item -ItemType Directory $outputFolder -Force
 Import-Module $ModulePath -Force
+# Loaded after the module, so it binds to the engine the module loaded.
+Add-Type -Path (Join-Path $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath) 'BoxFusion.Synthetic.dll')
 $sample = (Resolve-Path (Join-Path $PSScriptRoot '../data/sample')).Path
 $generated = [System.Collections.Generic.List[string]]::new()
 $failed = $false

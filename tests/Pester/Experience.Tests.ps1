@@ -26,6 +26,7 @@ Describe 'Tab completion and validation' {
 
 Describe 'Progress and Ctrl+C' {
     BeforeAll {
+        Import-SyntheticGenerator
         $big = New-TestFolder
         $options = [BoxFusion.Synthetic.SyntheticOptions]@{ Images = 3000; Models = 3; Classes = 20; Seed = 5 }
         $files = [BoxFusion.Synthetic.EnsembleGenerator]::Write($big, $options)

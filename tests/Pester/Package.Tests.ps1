@@ -113,6 +113,17 @@ Describe 'The manifest' {
     }
 }
 
+Describe 'What the module folder ships' {
+    It 'holds no test code: no synthetic generator or benchmark assembly, and no BoxFusion.Synthetic types in the engine' {
+        $shipped = @(Get-ChildItem $ModulePath -Recurse -File | ForEach-Object Name)
+        $shipped | Should -Not -Contain 'BoxFusion.Synthetic.dll'
+        $shipped | Should -Not -Contain 'BoxFusion.Benchmarks.dll'
+        Import-ModuleUnderTest
+        $synthetic = @([BoxFusion.Detection].Assembly.GetTypes() | Where-Object { $_.Namespace -like 'BoxFusion.Synthetic*' })
+        $synthetic.FullName | Should -BeNullOrEmpty -Because 'the generator lives in tests/BoxFusion.Synthetic'
+    }
+}
+
 Describe 'The PowerShell versions it claims' {
     BeforeAll {
         # The .NET each PowerShell release runs on; a package assembly we reference must not be newer than it.
@@ -313,8 +324,11 @@ finally {
             foreach ($file in 'LICENSE', 'THIRD-PARTY-NOTICES.md', 'README.md', 'CHANGELOG.md', 'BoxFusion.psd1', 'BoxFusion.dll', 'BoxFusion.Engine.dll') {
                 $names | Should -Contain $file
             }
-            # Test code stays out: the fuzz test's library is built beside the module (out/fuzz), never into it.
+            # Test code stays out: the fuzz test's library (out/fuzz), the synthetic generator and the benchmark's
+            # stages (out/tools) are built beside the module, never into it.
             @($names | Where-Object { $_ -like '*BoxFusion.Fuzz*' }) | Should -BeNullOrEmpty
+            $names | Should -Not -Contain 'BoxFusion.Synthetic.dll'
+            $names | Should -Not -Contain 'BoxFusion.Benchmarks.dll'
             $reader = [System.IO.StreamReader]::new($zip.GetEntry('BoxFusion.nuspec').Open())
             [xml]$nuspec = $reader.ReadToEnd()
             $reader.Dispose()

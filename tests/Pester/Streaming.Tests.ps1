@@ -1,6 +1,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-ModuleUnderTest
+    Import-SyntheticGenerator
     $sample = Join-Path $DataRoot 'sample'
     $models = 'cascade', 'detr', 'yolox' | ForEach-Object { Join-Path $sample "$_.json" }
     $folder = New-TestFolder

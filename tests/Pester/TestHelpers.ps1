@@ -18,6 +18,17 @@ function Import-ModuleUnderTest {
     Import-Module $script:ModulePath -Force -ErrorAction Stop
 }
 
+# The synthetic ensemble generator (BoxFusion.Synthetic.EnsembleGenerator) is test code, not part of the module:
+# build.ps1 -Task Test builds it to out/tools (or BOXFUSION_TOOLS names the folder). Loaded after the module, so
+# its reference to BoxFusion.Engine binds to the engine the module loaded.
+$script:ToolsPath = if ($env:BOXFUSION_TOOLS) { $env:BOXFUSION_TOOLS } else { Join-Path $script:RepoRoot 'out/tools' }
+function Import-SyntheticGenerator {
+    if (-not ('BoxFusion.Detection' -as [type])) { Import-ModuleUnderTest }
+    $dll = Join-Path $script:ToolsPath 'BoxFusion.Synthetic.dll'
+    if (-not (Test-Path $dll)) { throw "$dll is missing: build it with ./build.ps1 -Task Test (or dotnet build tests/BoxFusion.Synthetic -o out/tools)." }
+    Add-Type -Path $dll
+}
+
 # ensemble-boxes' runs in a manifest, as Merge-Detection parameters.
 function Get-FixtureRun([string] $Fixture, [string] $Name) {
     $manifest = Get-Content (Join-Path $script:DataRoot "$Fixture/manifest.json") -Raw | ConvertFrom-Json

@@ -135,7 +135,7 @@ namespace BoxFusion.Synthetic
             else
             {
                 var outline = SyntheticMasks.Outline(obj.X, obj.Y, obj.W, obj.H);
-                mask = PolygonRaster.Rasterize(SyntheticMasks.Pixels(outline), image.Height, image.Width);
+                mask = SyntheticMasks.Rasterize(outline, image.Height, image.Width);
                 SyntheticMasks.WritePolygon(buffer, outline);
             }
             buffer.Write(", \"area\": ");

@@ -55,7 +55,11 @@ namespace BoxFusion.Synthetic
 
         /// <summary>The mask of a box's outline on its image.</summary>
         public static Mask Rasterize(long x, long y, long w, long h, int imageHeight, int imageWidth) =>
-            PolygonRaster.Rasterize(Pixels(Outline(x, y, w, h)), imageHeight, imageWidth);
+            Rasterize(Outline(x, y, w, h), imageHeight, imageWidth);
+
+        /// <summary>An outline (hundredths of a pixel) rasterised on its image, as a reader of the written polygon would.</summary>
+        public static Mask Rasterize(long[] outline, int imageHeight, int imageWidth) =>
+            Mask.FromPolygons(new[] { Pixels(outline) }, imageHeight, imageWidth);
 
         public static void WritePolygon(AsciiBuffer buffer, long[] hundredths)
         {
@@ -75,7 +79,7 @@ namespace BoxFusion.Synthetic
             buffer.Write(", ");
             buffer.WriteInteger(mask.Width);
             buffer.Write("], \"counts\": [");
-            var counts = mask.Counts;
+            var counts = mask.GetCounts();
             for (int i = 0; i < counts.Length; i++)
             {
                 if (i > 0) buffer.Write(", ");
