@@ -208,10 +208,7 @@ Describe 'Files that are not there' {
     It 'a missing file: FileNotFound, naming the file' {
         $path = Join-Path $script:Folder 'nothere.json'
         $null = Import-Detection $path -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'FileNotFound,BoxFusion.Commands.ImportDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $errs[0].TargetObject | Should -Be $path
+        Assert-SingleError $errs -Id 'FileNotFound,BoxFusion.Commands.ImportDetectionCommand' -Category 'ObjectNotFound' -Target $path
         "$($errs[0])" | Should -BeLike "*'$path'*"
         { Import-Detection $path -ErrorAction Stop } | Should -Throw -ErrorId 'FileNotFound,BoxFusion.Commands.ImportDetectionCommand'
         { Import-Detection -LiteralPath $path -ErrorAction Stop } | Should -Throw -ErrorId 'FileNotFound,BoxFusion.Commands.ImportDetectionCommand'
@@ -228,10 +225,7 @@ Describe 'Files that are not there' {
     It 'a wildcard that matches nothing: PathNotFound, naming the pattern' {
         $pattern = Join-Path $script:Folder 'yolo*.json'
         $null = Import-Detection $pattern -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,BoxFusion.Commands.ImportDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $errs[0].TargetObject | Should -Be $pattern
+        Assert-SingleError $errs -Id 'PathNotFound,BoxFusion.Commands.ImportDetectionCommand' -Category 'ObjectNotFound' -Target $pattern
         "$($errs[0])" | Should -BeLike "*'$pattern'*"
         { Import-Detection $pattern -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,BoxFusion.Commands.ImportDetectionCommand'
         { Merge-Detection -Path $pattern -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,BoxFusion.Commands.MergeDetectionCommand'

@@ -39,10 +39,7 @@ Describe 'Results files at the edges of JSON' {
         $path = New-TextFile "[$Good, {`"image_id`": 2, `"extra`": $deep, `"category_id`": 3, `"bbox`": [1, 2, 3, 4], `"score`": 0.5}]"
         $d = Import-Detection -LiteralPath $path -ErrorVariable errs -ErrorAction SilentlyContinue
         @($d).Count | Should -Be 1
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'ResultFileNestedTooDeep,BoxFusion.Commands.ImportDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $errs[0].TargetObject | Should -Be $path
+        Assert-SingleError $errs -Id 'ResultFileNestedTooDeep,BoxFusion.Commands.ImportDetectionCommand' -Category 'InvalidData' -Target $path
         "$($errs[0])" | Should -BeLike "'$path' (record 1, byte *): the JSON is nested more than 1000 levels deep*"
         "$($errs[0])" | Should -Not -BeLike '*truncated*'
     }
@@ -70,10 +67,7 @@ Describe 'Results files at the edges of JSON' {
         $path = New-TextFile "[$Good, $twice, $Good]"
         $d = Import-Detection -LiteralPath $path -ErrorVariable errs -ErrorAction SilentlyContinue
         @($d).Count | Should -Be 2
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'SkippedRecordsDuplicateKey,BoxFusion.Commands.ImportDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $errs[0].TargetObject | Should -Be $path
+        Assert-SingleError $errs -Id 'SkippedRecordsDuplicateKey,BoxFusion.Commands.ImportDetectionCommand' -Category 'InvalidData' -Target $path
         "$($errs[0])" | Should -Be "'$path': 1 record skipped (DuplicateKey); first: record 1: '$Key' is given twice."
     }
 }
@@ -137,10 +131,7 @@ Describe 'Text image ids match ground-truth images by file name, never as number
         $where = "Image id `"$Id`" matches 2 images of '$gt': id $Listed."
 
         $null = $box | Measure-Detection -GroundTruth $gt -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'AmbiguousImageId,BoxFusion.Commands.MeasureDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $errs[0].TargetObject | Should -Be $Id
+        Assert-SingleError $errs -Id 'AmbiguousImageId,BoxFusion.Commands.MeasureDetectionCommand' -Category 'InvalidData' -Target $Id
         "$($errs[0])" | Should -BeLike "$where*"
 
         $e = { $box | Merge-Detection -ImageInfo $gt -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'AmbiguousImageId,BoxFusion.Commands.MergeDetectionCommand' -PassThru

@@ -114,6 +114,14 @@ function Assert-NoStackTrace($Records) {
     foreach ($r in $Records) { "$r" | Should -Not -Match '\s+at \S+\(|Exception:|--- End of' }
 }
 
+# Exactly one error, with this id (as FullyQualifiedErrorId), category and target.
+function Assert-SingleError($Errors, [string] $Id, [string] $Category, $Target) {
+    @($Errors).Count | Should -Be 1
+    $Errors[0].FullyQualifiedErrorId | Should -Be $Id
+    $Errors[0].CategoryInfo.Category | Should -Be $Category
+    $Errors[0].TargetObject | Should -Be $Target
+}
+
 # The 12 COCO statistics, each within 1e-12 of pycocotools'.
 function Assert-Stats([double[]] $Actual, [double[]] $Expected) {
     $Actual.Count | Should -Be 12

@@ -87,10 +87,7 @@ Describe 'Detections with non-finite or huge numbers are refused at input' {
     It 'a Detection object with a NaN score: InvalidDetection naming the input, and the rest fused without it' {
         $bad = [BoxFusion.Detection]::new([long]1, 1, [double]::NaN, 10, 10, 20, 20, 'c')
         $fused = @($bad) + $pair | Merge-Detection -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'InvalidDetection,BoxFusion.Commands.MergeDetectionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
-        $errs[0].TargetObject | Should -Be $bad
+        Assert-SingleError $errs -Id 'InvalidDetection,BoxFusion.Commands.MergeDetectionCommand' -Category 'InvalidData' -Target $bad
         "$($errs[0])" | Should -BeLike 'Input 0 (image 1, model c): score is NaN, not a finite number; the detection was left out.'
         # Model c is not in the ensemble at all: the pair fuses as if it came alone (score not diluted by a third model).
         $fused.Score | Should -Be ($pair | Merge-Detection).Score
