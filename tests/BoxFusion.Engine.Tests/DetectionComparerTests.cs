@@ -1,12 +1,7 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using System.Text.Json;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

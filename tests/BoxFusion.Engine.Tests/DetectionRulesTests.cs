@@ -1,15 +1,8 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
 using BoxFusion.Fusion;
 using BoxFusion.Json;
 using CsCheck;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Text.Json;
-using System.Threading;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

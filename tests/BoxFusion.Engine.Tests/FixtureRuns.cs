@@ -1,12 +1,7 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Text.Json;
 using BoxFusion.Coco;
 using BoxFusion.Fusion;
 using BoxFusion.Json;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

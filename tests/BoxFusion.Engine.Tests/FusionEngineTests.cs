@@ -1,8 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using BoxFusion.Fusion;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,6 +1,3 @@
-using System.Linq;
-using Xunit;
-
 namespace BoxFusion.Tests
 {
     /// <summary>Every run of case-a and case-b, through the engine, against ensemble-boxes 1.0.9's outputs.</summary>

@@ -1,10 +1,6 @@
-using System;
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
 using BoxFusion.Fusion;
 using CsCheck;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

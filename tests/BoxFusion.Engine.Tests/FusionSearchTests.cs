@@ -1,12 +1,8 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
 using BoxFusion.Fusion;
 using BoxFusion.Optimization;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,8 +1,5 @@
-using System;
-using System.Collections.Generic;
 using BoxFusion.Graphics;
 using SkiaSharp;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,11 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Text.Json;
 using BoxFusion.Coco;
 using BoxFusion.Fusion;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text;
 using System.Text.Json;
 using BoxFusion.Coco;
 using BoxFusion.Json;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,8 +1,5 @@
-using System.IO;
-using System.Linq;
 using System.Text.Json;
 using BoxFusion.Json;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

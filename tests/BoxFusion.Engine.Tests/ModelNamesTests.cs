@@ -1,7 +1,4 @@
-using System.IO;
-using System.Linq;
 using BoxFusion.Fusion;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,13 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Text;
-using System.Threading;
 using BoxFusion.Fusion;
 using BoxFusion.Json;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

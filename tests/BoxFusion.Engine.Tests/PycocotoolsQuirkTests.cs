@@ -1,11 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

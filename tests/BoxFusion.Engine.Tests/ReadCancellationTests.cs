@@ -1,9 +1,4 @@
-using System;
-using System.IO;
-using System.Linq;
-using System.Threading;
 using BoxFusion.Coco;
-using Xunit;
 
 namespace BoxFusion.Tests
 {

@@ -1,8 +1,4 @@
-using System;
-using System.IO;
-using System.Linq;
 using BoxFusion.Json;
-using Xunit;
 
 namespace BoxFusion.Tests
 {
