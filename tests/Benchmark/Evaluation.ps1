@@ -16,32 +16,12 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-$ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
-$CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
-Import-Module $ModulePath -Force
-# Loaded after the module, so it binds to the engine the module loaded.
-Add-Type -Path (Join-Path $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath) 'BoxFusion.Synthetic.dll')
+. (Join-Path $PSScriptRoot 'BenchmarkCommon.ps1')
+$ModulePath = Resolve-BenchmarkPath $ModulePath
+$CacheFolder = Resolve-BenchmarkPath $CacheFolder
+Import-BenchmarkTools $ModulePath (Resolve-BenchmarkPath $ToolsPath) 'BoxFusion.Synthetic.dll'
 
-function Get-Ensemble([int] $count) {
-    $dir = Join-Path $CacheFolder "coco-i$count-m5-c80-s1-d100"
-    if (-not (Test-Path (Join-Path $dir 'model5.json'))) {
-        $options = [BoxFusion.Synthetic.SyntheticOptions]@{ Images = $count; Models = 5; Classes = 80; Seed = 1; MaxDetectionsPerImage = 100 }
-        $null = [BoxFusion.Synthetic.EnsembleGenerator]::Write($dir, $options)
-    }
-    $dir
-}
-
-# Runs a script in a fresh pwsh; it prints JSON with Seconds (timed inside) and the process's peak working set.
-function Invoke-Fresh([string] $body) {
-    $exe = [Environment]::ProcessPath
-    $prefix = @()
-    if ((Split-Path $exe -Leaf) -match '^dotnet') { $prefix = @(Join-Path $PSHOME 'pwsh.dll') }
-    $script = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModulePath'; `$clock = [Diagnostics.Stopwatch]::StartNew(); $body; `$s = `$clock.Elapsed.TotalSeconds; " +
-        "@{ Seconds = `$s; PeakMB = [math]::Round([Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64 / 1MB); Extra = `$extra } | ConvertTo-Json -Compress"
-    $json = & $exe @prefix -NoProfile -NonInteractive -Command $script
-    if ($LASTEXITCODE -ne 0) { throw "benchmark child failed: $json" }
-    $json | Select-Object -Last 1 | ConvertFrom-Json
-}
+function Get-Ensemble([int] $count) { (Get-CocoEnsemble $CacheFolder $count).Folder }
 
 $dir = Get-Ensemble $Images
 $gt = Join-Path $dir 'gt.json'
@@ -52,15 +32,15 @@ Merge-Detection -Path (1..5 | ForEach-Object { Join-Path $dir "model$_.json" }) 
 $count = (Measure-Detection -GroundTruth $gt -Path $fused -MaxDetections 1, 10, 100).DetectionCount
 
 $rows = [System.Collections.Generic.List[object]]::new()
-$eval = Invoke-Fresh "`$r = Measure-Detection -GroundTruth '$gt' -Path '$fused'; `$extra = `$r.AP"
+$eval = Invoke-Fresh $ModulePath "`$r = Measure-Detection -GroundTruth '$gt' -Path '$fused'; `$extra = `$r.AP"
 $rows.Add([pscustomobject]@{ Stage = "Measure-Detection -Path (read + evaluate $count fused detections, $Images images, 80 classes)"; Seconds = [math]::Round($eval.Seconds, 2); 'Det/s' = '{0:0.00} M' -f ($count / $eval.Seconds / 1e6); PeakMB = $eval.PeakMB })
 
-$engine = Invoke-Fresh "`$gtData = [BoxFusion.Coco.CocoGroundTruth]::Load('$gt'); `$r = [BoxFusion.Json.CocoResultReader]::new('$fused', 'wbf'); `$list = [System.Collections.Generic.List[BoxFusion.Detection]]::new(); `$d = `$null; while (`$r.TryRead([ref]`$d)) { `$list.Add(`$d) }; `$r.Dispose(); `$clock.Restart(); `$null = [BoxFusion.Evaluation.CocoEvaluator]::Evaluate(`$gtData, `$list); `$extra = 0"
+$engine = Invoke-Fresh $ModulePath "`$gtData = [BoxFusion.Coco.CocoGroundTruth]::Load('$gt'); `$r = [BoxFusion.Json.CocoResultReader]::new('$fused', 'wbf'); `$list = [System.Collections.Generic.List[BoxFusion.Detection]]::new(); `$d = `$null; while (`$r.TryRead([ref]`$d)) { `$list.Add(`$d) }; `$r.Dispose(); `$clock.Restart(); `$null = [BoxFusion.Evaluation.CocoEvaluator]::Evaluate(`$gtData, `$list); `$extra = 0"
 $rows.Add([pscustomobject]@{ Stage = 'engine: CocoEvaluator.Evaluate alone (detections in memory)'; Seconds = [math]::Round($engine.Seconds, 2); 'Det/s' = '{0:0.00} M' -f ($count / $engine.Seconds / 1e6); PeakMB = $engine.PeakMB })
 
 $small = Get-Ensemble 1000
 $smallFiles = (1..5 | ForEach-Object { "'" + (Join-Path $small "model$_.json") + "'" }) -join ','
-$opt = Invoke-Fresh "`$d = Import-Detection $smallFiles; `$clock.Restart(); `$t = `$d | Optimize-Fusion -GroundTruth '$(Join-Path $small 'gt.json')' -MaxTrials 12 -Method WBF, NMS; `$extra = `$t.Count; `$n = `$d.Count"
+$opt = Invoke-Fresh $ModulePath "`$d = Import-Detection $smallFiles; `$clock.Restart(); `$t = `$d | Optimize-Fusion -GroundTruth '$(Join-Path $small 'gt.json')' -MaxTrials 12 -Method WBF, NMS; `$extra = `$t.Count; `$n = `$d.Count"
 $rows.Add([pscustomobject]@{ Stage = "Optimize-Fusion, 1000 images x 5 models: seconds per trial (of $($opt.Extra))"; Seconds = [math]::Round($opt.Seconds / $opt.Extra, 3); 'Det/s' = ''; PeakMB = $opt.PeakMB })
 
 $table = $rows | Format-Table -AutoSize | Out-String -Width 200

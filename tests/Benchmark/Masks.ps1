@@ -30,21 +30,12 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $ProgressPreference = 'SilentlyContinue'
-$inv = [System.Globalization.CultureInfo]::InvariantCulture
-$ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
-$CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
-$ToolsPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath)
+. (Join-Path $PSScriptRoot 'BenchmarkCommon.ps1')
+$ModulePath = Resolve-BenchmarkPath $ModulePath
+$CacheFolder = Resolve-BenchmarkPath $CacheFolder
+$ToolsPath = Resolve-BenchmarkPath $ToolsPath
 $null = New-Item -ItemType Directory (Join-Path $CacheFolder 'output') -Force
-Import-Module $ModulePath -Force
-
-# The compiled stages (tests/BoxFusion.Benchmarks/MaskStages.cs) and the generator, built to -ToolsPath by build.ps1;
-# loaded after the module, so they bind to the engine it loaded.
-foreach ($dll in 'BoxFusion.Synthetic.dll', 'BoxFusion.Benchmarks.dll') {
-    if (-not (Test-Path (Join-Path $ToolsPath $dll))) { throw "$(Join-Path $ToolsPath $dll) is missing: build it with build.ps1 -Task Benchmark." }
-    Add-Type -Path (Join-Path $ToolsPath $dll)
-}
-
-function Get-Median([double[]] $values) { $s = @($values | Sort-Object); $s[[int][math]::Floor(($s.Count - 1) / 2)] }
+Import-BenchmarkTools $ModulePath $ToolsPath 'BoxFusion.Synthetic.dll', 'BoxFusion.Benchmarks.dll'
 
 # Median wall and process CPU seconds of $Runs runs after one warm-up run (a full collection before each,
 # outside the clock), and the last result. CPU time tells a stage's own work from waiting for a core on a
@@ -66,17 +57,6 @@ function Measure-Stage([scriptblock] $Action) {
         $cpu.Add(($process.TotalProcessorTime - $cpu0).TotalSeconds)
     }
     [pscustomobject]@{ Seconds = Get-Median $times; Cpu = Get-Median $cpu; Result = $result }
-}
-
-function Invoke-Fresh([string] $body) {
-    $exe = [Environment]::ProcessPath
-    $prefix = @()
-    if ((Split-Path $exe -Leaf) -match '^dotnet') { $prefix = @(Join-Path $PSHOME 'pwsh.dll') }
-    $script = "`$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModulePath'; `$p = [Diagnostics.Process]::GetCurrentProcess(); `$cpu = `$p.TotalProcessorTime; `$clock = [Diagnostics.Stopwatch]::StartNew(); $body; `$s = `$clock.Elapsed.TotalSeconds; `$p.Refresh(); " +
-        "@{ Seconds = `$s; Cpu = (`$p.TotalProcessorTime - `$cpu).TotalSeconds; PeakMB = [math]::Round(`$p.PeakWorkingSet64 / 1MB) } | ConvertTo-Json -Compress"
-    $json = & $exe @prefix -NoProfile -NonInteractive -Command $script
-    if ($LASTEXITCODE -ne 0) { throw "benchmark child failed: $json" }
-    $json | Select-Object -Last 1 | ConvertFrom-Json
 }
 
 # 1. The data set.
@@ -132,9 +112,9 @@ $rows.Add([pscustomobject]@{ Stage = ('heap per mask beyond its run lengths ({0:
 # 3. The cmdlets, each in a fresh process.
 $fusedPath = Join-Path $CacheFolder 'output/segm-wbf.json'
 $list = ($paths | ForEach-Object { "'$_'" }) -join ','
-$merge = Invoke-Fresh "Merge-Detection -Path $list -ImageInfo '$gtPath' | Export-Submission '$fusedPath' -Force"
+$merge = Invoke-Fresh $ModulePath "Merge-Detection -Path $list -ImageInfo '$gtPath' | Export-Submission '$fusedPath' -Force"
 $rows.Add([pscustomobject]@{ Stage = "cmdlets: Merge-Detection -Path (3 files) -ImageInfo | Export-Submission (peak $($merge.PeakMB) MB)"; Seconds = $merge.Seconds; Cpu = $merge.Cpu; Rate = '{0:0} k masks/s' -f ($masks / $merge.Seconds / 1e3); Target = '' })
-$measure = Invoke-Fresh "`$null = Measure-Detection -IouType Segm -GroundTruth '$gtPath' -Path '$fusedPath'"
+$measure = Invoke-Fresh $ModulePath "`$null = Measure-Detection -IouType Segm -GroundTruth '$gtPath' -Path '$fusedPath'"
 $rows.Add([pscustomobject]@{ Stage = "cmdlets: Measure-Detection -IouType Segm -Path (read gt and results, evaluate; peak $($measure.PeakMB) MB)"; Seconds = $measure.Seconds; Cpu = $measure.Cpu; Rate = ''; Target = '' })
 
 foreach ($row in $rows) {

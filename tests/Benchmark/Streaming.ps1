@@ -33,28 +33,17 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 $ProgressPreference = 'SilentlyContinue'
-$inv = [System.Globalization.CultureInfo]::InvariantCulture
-$ModulePath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ModulePath)
-$CacheFolder = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CacheFolder)
+. (Join-Path $PSScriptRoot 'BenchmarkCommon.ps1')
+$ModulePath = Resolve-BenchmarkPath $ModulePath
+$CacheFolder = Resolve-BenchmarkPath $CacheFolder
 $outputFolder = Join-Path $CacheFolder 'output'
 $null = New-Item -ItemType Directory $outputFolder -Force
-Import-Module $ModulePath -Force
-# Loaded after the module, so it binds to the engine the module loaded.
-Add-Type -Path (Join-Path $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ToolsPath) 'BoxFusion.Synthetic.dll')
+Import-BenchmarkTools $ModulePath (Resolve-BenchmarkPath $ToolsPath) 'BoxFusion.Synthetic.dll'
 $sample = (Resolve-Path (Join-Path $PSScriptRoot '../data/sample')).Path
 $generated = [System.Collections.Generic.List[string]]::new()
 $failed = $false
 
-function Format-Num([double] $value, [string] $format) { $value.ToString($format, $inv) }
-function Get-Median([double[]] $values) {
-    $sorted = [double[]]@($values | Sort-Object)
-    $n = $sorted.Length
-    if ($n % 2 -eq 1) { return $sorted[($n - 1) / 2] }
-    ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2
-}
-function ConvertTo-Literal([string] $text) { "'" + $text.Replace("'", "''") + "'" }
-$pwshCommand = @([Environment]::ProcessPath)
-if ((Split-Path $pwshCommand[0] -Leaf) -match '^dotnet(\.exe)?$') { $pwshCommand += Join-Path $PSHOME 'pwsh.dll' }
+$pwshCommand = @(Get-PwshCommand)
 
 # Runs a script in a fresh pwsh that has imported the module; the script's last output line must be JSON.
 function Invoke-Child([string] $Script) {
@@ -65,32 +54,11 @@ function Invoke-Child([string] $Script) {
     @($lines | Where-Object { "$_".StartsWith('{') })[-1] | ConvertFrom-Json
 }
 
-# A synthetic ensemble as Benchmark.ps1 makes it (same folder and stamp, so either script reuses the other's).
+# The synthetic ensemble Benchmark.ps1 uses (same folder and stamp); a large one generated here is removed at the end.
 function Get-Ensemble([int] $Images) {
-    $key = 'coco-i{0}-m5-c80-s1-d100' -f $Images
-    $dir = Join-Path $CacheFolder $key
-    $stampPath = Join-Path $dir 'ensemble.stamp.json'
-    if (Test-Path $stampPath) {
-        $stamp = Get-Content $stampPath -Raw | ConvertFrom-Json
-        $complete = @($stamp.Files | Where-Object { -not (Test-Path (Join-Path $dir $_.Name)) -or (Get-Item (Join-Path $dir $_.Name)).Length -ne $_.Length }).Count -eq 0
-        if ($complete) {
-            return [pscustomobject]@{ Folder = $dir; Detections = [long]$stamp.Detections; GroundTruth = Join-Path $dir 'gt.json'
-                Files = [string[]]@($stamp.ModelFiles | ForEach-Object { Join-Path $dir $_ }) }
-        }
-        Remove-Item $stampPath
-    }
-    Write-Host "Generating $Images images x 5 models into $dir ..." -ForegroundColor Cyan
-    $options = [BoxFusion.Synthetic.SyntheticOptions]@{ Images = $Images; Models = 5; Classes = 80; Seed = 1; MaxDetectionsPerImage = 100 }
-    $written = [BoxFusion.Synthetic.EnsembleGenerator]::Write($dir, $options)
-    $all = @($written.GroundTruthPath) + @($written.ModelPaths)
-    [ordered]@{
-        Options    = [ordered]@{ Images = $Images; Models = 5; Classes = 80; Seed = 1; MaxDetectionsPerImage = 100 }
-        Detections = $written.DetectionCount
-        ModelFiles = @($written.ModelPaths | ForEach-Object { Split-Path $_ -Leaf })
-        Files      = @($all | ForEach-Object { [ordered]@{ Name = (Split-Path $_ -Leaf); Length = (Get-Item $_).Length } })
-    } | ConvertTo-Json -Depth 4 | Set-Content $stampPath
-    if ((($all | ForEach-Object { (Get-Item $_).Length }) | Measure-Object -Sum).Sum -gt 500MB) { $generated.Add($dir) }
-    [pscustomobject]@{ Folder = $dir; Detections = [long]$written.DetectionCount; GroundTruth = $written.GroundTruthPath; Files = [string[]]@($written.ModelPaths) }
+    $data = Get-CocoEnsemble $CacheFolder $Images
+    if ($data.Generated -and $data.Bytes -gt 500MB) { $generated.Add($data.Folder) }
+    $data
 }
 
 #region 1. The first call in a fresh process
@@ -195,12 +163,6 @@ if ($projection) {
 }
 foreach ($c in $checks) { if (-not $c.OK) { $failed = $true } }
 
-function ConvertTo-MarkdownTable($items) {
-    $props = @($items[0].PSObject.Properties.Name)
-    $lines = @(('| ' + ($props -join ' | ') + ' |'), ('|' + (($props | ForEach-Object { '---' }) -join '|') + '|'))
-    foreach ($item in $items) { $lines += '| ' + (($props | ForEach-Object { "$($item.$_)" -replace '\|', '\|' }) -join ' | ') + ' |' }
-    $lines -join "`n"
-}
 $md = "## Streaming against in memory`n`n$([Environment]::ProcessorCount) cores, $(Get-Date -Format 'yyyy-MM-dd'), median of $Runs fresh processes each.`n`n" +
     "First call in a fresh process (sample, Merge -Path | Export):`n`n$(ConvertTo-MarkdownTable @($firstRow))`n`n$(ConvertTo-MarkdownTable @($rows))`n`n"
 if ($checks) { $md += "$(ConvertTo-MarkdownTable $checks)`n`n" }

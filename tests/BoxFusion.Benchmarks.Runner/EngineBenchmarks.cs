@@ -29,8 +29,8 @@ namespace BoxFusion.Benchmarks
         [Benchmark(Description = "read 5 files -> DetectionEnsemble")]
         public long Read() => EngineStages.Read(data.Files, data.Models).DetectionCount;
 
-        [Benchmark(Description = "read through BackgroundReading")]
-        public long ReadInBackground() => EngineStages.ReadInBackground(data.Files, data.Models).DetectionCount;
+        [Benchmark(Description = "read in parallel, as the cmdlets read")]
+        public long ReadInParallel() => EngineStages.ReadInParallel(data.Files, data.Models, 0).DetectionCount;
 
         [Benchmark(Description = "load ImageInfo (gt.json, images only)")]
         public int LoadImageInfo() => CocoGroundTruth.LoadImagesOnly(data.GroundTruth).Images.Count;
