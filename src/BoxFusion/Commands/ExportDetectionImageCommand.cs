@@ -97,7 +97,7 @@ namespace BoxFusion.Commands
         [Parameter]
         public SwitchParameter NoLegend { get; set; }
 
-        /// <summary>Draw only the boxes of detections that have instance masks.</summary>
+        /// <summary>Leaves instance masks unfilled: detections that have them are drawn as boxes only.</summary>
         [Parameter]
         public SwitchParameter NoMask { get; set; }
 
