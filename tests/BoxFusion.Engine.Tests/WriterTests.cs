@@ -55,8 +55,8 @@ namespace BoxFusion.Tests
         }
 
         /// <summary>
-        /// Full-precision numbers (fusion's averages) are written from their shortest digits, computed by the
-        /// writer's own method: the text must be exactly the runtime's shortest round-trip text, as before.
+        /// Full-precision numbers (fusion's averages) get past the writer's few-decimals shortcut: the text must be
+        /// exactly the runtime's shortest round-trip text, for any faster way of writing them too.
         /// </summary>
         [Fact]
         public void FullPrecisionNumbersAreWrittenAsTheRuntimeWritesThem()

@@ -165,19 +165,6 @@ namespace BoxFusion.Json
             {
                 for (int k = 0; k < Pow10.Length; k++)
                 {
-                    // Full-precision numbers (fusion's averages) have shortest digits beyond the loop's 6 decimals, so the
-                    // loop cannot match them: once the few-decimal tries (detectors' own numbers) fail, such numbers are
-                    // written from their shortest digits at once, as the runtime would write them.
-                    if (k == ShortestAfterDecimals && magnitude >= ShortestFixedMin)
-                    {
-                        ShortestDigits.Compute(magnitude, out ulong shortest, out int exponent);
-                        while (shortest % 10 == 0) { shortest /= 10; exponent++; }
-                        if (-exponent >= Pow10.Length)
-                        {
-                            if (value < 0) b[p++] = (byte)'-';
-                            return Fixed(b, p, shortest, exponent);
-                        }
-                    }
                     double scaled = magnitude * Pow10[k];
                     double whole = Math.Round(scaled);
                     if (whole != scaled || whole / Pow10[k] != magnitude) continue;
@@ -196,74 +183,6 @@ namespace BoxFusion.Json
             }
             Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
             return p + n;
-        }
-
-        /// <summary>Decimals tried before the shortest digits are computed.</summary>
-        private const int ShortestAfterDecimals = 3;
-
-        /// <summary>Below this the runtime writes shortest digits in exponent form ("1E-05"): left to the runtime.</summary>
-        private const double ShortestFixedMin = 1e-4;
-
-        /// <summary>digits × 10^exponent (exponent negative, digits without trailing zeros) in plain notation, as the runtime writes it.</summary>
-        private static int Fixed(byte[] b, int p, ulong digits, int exponent)
-        {
-            int count = DigitCount(digits);
-            int whole = count + exponent; // digits before the point; 0 or less: "0." and -whole zeros first
-            if (whole <= 0)
-            {
-                b[p++] = (byte)'0';
-                b[p++] = (byte)'.';
-                for (int i = 0; i < -whole; i++) b[p++] = (byte)'0';
-                WriteDigits(b, p, digits, count);
-                return p + count;
-            }
-            // All digits one place to the right, then the integer digits (a few) back one place, and the point between.
-            WriteDigits(b, p + 1, digits, count);
-            for (int i = 0; i < whole; i++) b[p + i] = b[p + i + 1];
-            b[p + whole] = (byte)'.';
-            return p + count + 1;
-        }
-
-        private static readonly ulong[] PowersOfTen = BuildPowersOfTen();
-
-        private static ulong[] BuildPowersOfTen()
-        {
-            var powers = new ulong[20];
-            powers[0] = 1;
-            for (int i = 1; i < powers.Length; i++) powers[i] = powers[i - 1] * 10;
-            return powers;
-        }
-
-        private static int DigitCount(ulong value)
-        {
-            int count = 20; // shortest digits have at most 17: a few steps down
-            while (count > 1 && value < PowersOfTen[count - 1]) count--;
-            return count;
-        }
-
-        /// <summary>Exactly <paramref name="count"/> digits of value (leading zeros included), two at a time from the right.</summary>
-        private static void WriteDigits(byte[] b, int p, ulong value, int count)
-        {
-            int i = p + count;
-            while (value >= 100000000)
-            {
-                ulong next = value / 100000000;
-                uint chunk = (uint)(value - next * 100000000);
-                for (int k = 0; k < 4; k++)
-                {
-                    uint pair = chunk % 100;
-                    chunk /= 100;
-                    b[--i] = (byte)('0' + pair % 10);
-                    b[--i] = (byte)('0' + pair / 10);
-                }
-                value = next;
-            }
-            uint rest = (uint)value;
-            while (i > p)
-            {
-                b[--i] = (byte)('0' + rest % 10);
-                rest /= 10;
-            }
         }
 
         public void Dispose()
