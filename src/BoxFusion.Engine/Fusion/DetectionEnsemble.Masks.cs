@@ -35,39 +35,12 @@ namespace BoxFusion.Fusion
 
     public sealed partial class DetectionEnsemble
     {
-        // Masks live beside the entries, one list per image (null for an image without any), so that entries stay
-        // plain values: an array of reference-free structs costs the garbage collector nothing to scan.
-        private List<List<Mask>> imageMasks;
-        private int lastImageIndex = -1;
-
-        /// <summary>Detections added with a mask.</summary>
-        public long MaskCount { get; private set; }
-
         /// <summary>The masks of an image's entries, position by position (null where an entry has none); null when the image has none at all.</summary>
         public IReadOnlyList<Mask> GetMasks(int index)
         {
             GetImage(index); // sorts masks with their entries when models came out of order
-            return MasksOf(index);
-        }
-
-        private List<Mask> MasksOf(int index) => imageMasks != null && index < imageMasks.Count ? imageMasks[index] : null;
-
-        /// <summary>Records the mask (or null) of the entry just added to the image <see cref="lastImageIndex"/>.</summary>
-        private void AddMask(Mask mask)
-        {
-            int image = lastImageIndex;
-            if (imageMasks == null) imageMasks = new List<List<Mask>>();
-            while (imageMasks.Count <= image) imageMasks.Add(null);
-            var list = imageMasks[image];
-            int count = images[image].Count; // the entry is already added
-            if (list == null)
-            {
-                if (mask == null) return;
-                list = imageMasks[image] = new List<Mask>(count);
-                for (int i = 0; i < count - 1; i++) list.Add(null);
-            }
-            list.Add(mask);
-            if (mask != null) MaskCount++;
+            ref var slot = ref images[index];
+            return slot.Masks == null ? null : new ArraySegment<Mask>(slot.Masks, slot.Start, slot.Count);
         }
 
         /// <summary>
@@ -80,11 +53,14 @@ namespace BoxFusion.Fusion
         {
             var check = new MaskCheck();
             if (MaskCount == 0) return check;
-            for (int i = 0; i < images.Count; i++)
+            for (int i = 0; i < imageIds.Count; i++)
             {
-                var list = (List<EnsembleEntry>)GetImage(i);
-                var masks = MasksOf(i);
+                GetImage(i); // in model order
+                ref var slot = ref images[i];
+                var masks = slot.Masks;
                 if (masks == null) continue;
+                var list = slot.Entries;
+                int start = slot.Start, end = slot.Start + slot.Count;
                 int height = -1, width = -1;
                 if (widths != null && !double.IsNaN(widths[i]) && !double.IsNaN(heights[i]))
                 {
@@ -93,13 +69,14 @@ namespace BoxFusion.Fusion
                 }
                 else
                 {
-                    foreach (var m in masks)
+                    for (int j = start; j < end; j++)
                     {
+                        var m = masks[j];
                         if (m != null && !m.IsPolygon) { height = m.Height; width = m.Width; break; }
                     }
                 }
                 bool[] drop = null;
-                for (int j = 0; j < list.Count; j++)
+                for (int j = start; j < end; j++)
                 {
                     var mask = masks[j];
                     if (mask == null) continue;
@@ -108,7 +85,7 @@ namespace BoxFusion.Fusion
                         if (height < 0)
                         {
                             check.Add(MaskRejection.PolygonWithoutImageSize, Describe(i, list[j]));
-                            (drop ?? (drop = new bool[list.Count]))[j] = true;
+                            (drop ?? (drop = new bool[slot.Count]))[j - start] = true;
                             continue;
                         }
                         masks[j] = mask.Rasterize(height, width);
@@ -117,24 +94,24 @@ namespace BoxFusion.Fusion
                     {
                         check.Add(MaskRejection.SizeMismatch, Describe(i, list[j]) + string.Format(System.Globalization.CultureInfo.InvariantCulture,
                             " has a {0}x{1} mask, the image is {2}x{3}", mask.Height, mask.Width, height, width));
-                        (drop ?? (drop = new bool[list.Count]))[j] = true;
+                        (drop ?? (drop = new bool[slot.Count]))[j - start] = true;
                     }
                 }
                 if (drop != null)
                 {
-                    int kept = 0;
-                    for (int j = 0; j < list.Count; j++)
+                    int kept = start;
+                    for (int j = start; j < end; j++)
                     {
-                        if (drop[j]) continue;
+                        if (drop[j - start]) continue;
                         list[kept] = list[j];
                         masks[kept] = masks[j];
                         kept++;
                     }
-                    int removed = list.Count - kept;
+                    int removed = end - kept;
+                    Array.Clear(masks, kept, removed);
                     DetectionCount -= removed;
                     MaskCount -= removed;
-                    list.RemoveRange(kept, removed);
-                    masks.RemoveRange(kept, removed);
+                    slot.Count = kept - start;
                 }
             }
             return check;

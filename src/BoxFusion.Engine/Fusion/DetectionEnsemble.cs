@@ -38,18 +38,19 @@ namespace BoxFusion.Fusion
         private readonly Dictionary<object, int> imageIndex = new Dictionary<object, int>();
         private readonly Dictionary<string, int> modelIndex = new Dictionary<string, int>(ModelNames.Comparer); // 'Det' and 'det' are one model
         private readonly List<object> imageIds = new List<object>();
-        private readonly List<List<EnsembleEntry>> images = new List<List<EnsembleEntry>>();
         private readonly List<string> models = new List<string>();
         private bool modelsOutOfOrder;
         private object lastImageId;
-        private List<EnsembleEntry> lastImage;
+        private int lastImageIndex = -1;
         private string lastModel;
         private int lastModelIndex = -1;
 
         public IReadOnlyList<string> Models => models;
         public IReadOnlyList<object> ImageIds => imageIds;
-        public int ImageCount => images.Count;
+        public int ImageCount => imageIds.Count;
         public long DetectionCount { get; private set; }
+        /// <summary>Detections added with a mask.</summary>
+        public long MaskCount { get; private set; }
 
         public void Add(Detection detection)
         {
@@ -64,11 +65,16 @@ namespace BoxFusion.Fusion
         public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, int model, Mask mask = null)
         {
             Check(score, x, y, width, height);
-            var image = ImageOf(imageId);
-            if (image.Count > 0 && image[image.Count - 1].Model > model) modelsOutOfOrder = true;
-            image.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model));
+            int image = ImageOf(imageId);
+            if (images[image].LastModel != model) NoteModel(image, model);
+            if (pending.CurrentImage != image)
+            {
+                pending.StartRun(image);
+                unsettled = true;
+            }
+            pending.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model), mask);
             DetectionCount++;
-            if (mask != null || imageMasks != null) AddMask(mask);
+            if (mask != null) MaskCount++;
         }
 
         private static void Check(double score, double x, double y, double width, double height)
@@ -92,46 +98,74 @@ namespace BoxFusion.Fusion
             return index;
         }
 
-        private List<EnsembleEntry> ImageOf(object id)
+        /// <summary>
+        /// The model indexes <see cref="ModelOf"/> will give these names if each registers in turn (a name that
+        /// registers nothing, a file without records, shifts the later ones: check with ModelOf when it is known).
+        /// </summary>
+        internal int[] ForeseeModels(IReadOnlyList<string> names)
         {
-            if (ReferenceEquals(id, lastImageId)) return lastImage;
+            var seen = new Dictionary<string, int>(modelIndex, ModelNames.Comparer);
+            var result = new int[names.Count];
+            for (int i = 0; i < names.Count; i++)
+            {
+                string name = names[i] ?? string.Empty;
+                if (!seen.TryGetValue(name, out int index)) seen.Add(name, index = seen.Count);
+                result[i] = index;
+            }
+            return result;
+        }
+
+        private int ImageOf(object id)
+        {
+            if (ReferenceEquals(id, lastImageId)) return lastImageIndex;
             if (!imageIndex.TryGetValue(id, out int index))
             {
-                index = images.Count;
+                index = imageIds.Count;
                 imageIndex.Add(id, index);
                 imageIds.Add(id);
-                images.Add(new List<EnsembleEntry>());
+                if (index == images.Length) Array.Resize(ref images, Math.Max(16, index * 2));
+                images[index] = new ImageSlot { Entries = Array.Empty<EnsembleEntry>(), LastModel = -1 };
             }
             lastImageId = id;
-            lastImage = images[index];
             lastImageIndex = index;
-            return lastImage;
+            return index;
+        }
+
+        /// <summary>An entry of <paramref name="model"/> comes after the image's last one: note when models come out of order.</summary>
+        private void NoteModel(int image, int model)
+        {
+            ref var slot = ref images[image];
+            if (slot.LastModel > model) modelsOutOfOrder = true;
+            slot.LastModel = model;
         }
 
         /// <summary>The image's boxes in model order, each model's in the order given.</summary>
         public IReadOnlyList<EnsembleEntry> GetImage(int index)
         {
-            var list = images[index];
-            if (modelsOutOfOrder) SortStableByModel(list, MasksOf(index));
-            return list;
+            if ((uint)index >= (uint)imageIds.Count) throw new ArgumentOutOfRangeException(nameof(index));
+            Settle();
+            ref var slot = ref images[index];
+            if (modelsOutOfOrder) SortStableByModel(slot.Entries, slot.Masks, slot.Start, slot.Count);
+            return new ArraySegment<EnsembleEntry>(slot.Entries, slot.Start, slot.Count);
         }
 
-        /// <param name="masks">The image's masks, kept parallel to its entries; null when it has none.</param>
-        private static void SortStableByModel(List<EnsembleEntry> list, List<Mask> masks)
+        /// <param name="masks">The image's masks, parallel to its entries; null when it has none.</param>
+        private static void SortStableByModel(EnsembleEntry[] entries, Mask[] masks, int start, int count)
         {
-            for (int i = 1; i < list.Count; i++)
+            for (int i = start + 1; i < start + count; i++)
             {
-                if (list[i - 1].Model <= list[i].Model) continue;
-                var keys = new long[list.Count];
-                var items = list.ToArray();
-                for (int j = 0; j < items.Length; j++) keys[j] = ((long)items[j].Model << 32) | (uint)j;
+                if (entries[i - 1].Model <= entries[i].Model) continue;
+                var keys = new long[count];
+                var items = new EnsembleEntry[count];
+                Array.Copy(entries, start, items, 0, count);
+                for (int j = 0; j < count; j++) keys[j] = ((long)items[j].Model << 32) | (uint)j;
                 Array.Sort(keys, items);
-                list.Clear();
-                list.AddRange(items);
+                Array.Copy(items, 0, entries, start, count);
                 if (masks != null)
                 {
-                    var before = masks.ToArray();
-                    for (int j = 0; j < keys.Length; j++) masks[j] = before[(int)(keys[j] & 0xFFFFFFFF)];
+                    var before = new Mask[count];
+                    Array.Copy(masks, start, before, 0, count);
+                    for (int j = 0; j < count; j++) masks[start + j] = before[(int)(keys[j] & 0xFFFFFFFF)];
                 }
                 return;
             }
