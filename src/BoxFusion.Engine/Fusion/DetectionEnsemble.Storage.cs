@@ -6,8 +6,9 @@ namespace BoxFusion.Fusion
 {
     public sealed partial class DetectionEnsemble
     {
-        /// <summary>Entries per page an image layout allocates: large pages are never moved by the garbage collector.</summary>
-        private const int PageEntries = 1 << 18;
+        /// <summary>Entries per page of the image layout: large pages are never moved by the garbage collector, and a
+        /// page is the size of the log's largest chunks, so chunks already copied serve again as pages.</summary>
+        private const int PageEntries = EntryLog.LargestChunk;
 
         /// <summary>
         /// Where an image's entries are: a slice of a page shared with its neighbours (masks, when the image has
@@ -115,6 +116,7 @@ namespace BoxFusion.Fusion
             long remaining = 0;
             for (int i = 0; i < imageCount; i++) if (added[i] > 0) remaining += added[i] + images[i].Count;
 
+            var spare = new Stack<EnsembleEntry[]>();
             EnsembleEntry[] page = null;
             Mask[] maskPage = null;
             int used = 0, released = 0;
@@ -125,7 +127,8 @@ namespace BoxFusion.Fusion
                 int total = slot.Count + added[i];
                 if (page == null || page.Length - used < total)
                 {
-                    page = new EnsembleEntry[Math.Max(total, (int)Math.Min(PageEntries, remaining))];
+                    page = total <= PageEntries && remaining >= PageEntries && spare.Count > 0 ? spare.Pop()
+                        : new EnsembleEntry[Math.Max(total, (int)Math.Min(PageEntries, remaining))];
                     maskPage = null;
                     used = 0;
                 }
@@ -155,8 +158,11 @@ namespace BoxFusion.Fusion
                 slot.Start = used;
                 slot.Count = total;
                 used += total;
+                // Chunks whose entries are all copied: let go, or kept as the next pages (what they hold is never read again).
                 for (; released < chunkOrder.Length && chunkLast[released] <= i; released++)
                 {
+                    var done = log.Chunks[chunkOrder[released]];
+                    if (done.Length == PageEntries) spare.Push(done);
                     log.Chunks[chunkOrder[released]] = null;
                     log.MaskChunks[chunkOrder[released]] = null;
                 }

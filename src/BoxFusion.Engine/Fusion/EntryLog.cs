@@ -27,7 +27,7 @@ namespace BoxFusion.Fusion
     /// </summary>
     internal sealed class EntryLog
     {
-        private const int LargestChunk = 1 << 16;
+        public const int LargestChunk = 1 << 16;
         private int nextChunkSize;
         private EnsembleEntry[] chunk = Array.Empty<EnsembleEntry>();
         private int used; // entries in the last chunk
