@@ -74,7 +74,8 @@ namespace BoxFusion.Fusion
         private List<int> runCount = new List<int>();
         private LayoutFile current;
         private object currentId;
-        private Detection pending;
+        /// <summary>The records from a break on, while a reading again is due (they follow what it reads).</summary>
+        private readonly List<PendingRecord> pending = new List<PendingRecord>();
 
         public EnsembleLayout(long holdLimit)
         {
@@ -120,41 +121,96 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (current == null) throw new InvalidOperationException("BeginFile must come first.");
+            if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            if (State != LayoutState.InMemory) Place(detection.ImageId, detection.Mask != null);
             switch (State)
             {
-                case LayoutState.InMemory: Ensemble.Add(detection); return;
-                case LayoutState.MustReadAgain: throw new InvalidOperationException("ReadAgain must come first.");
+                case LayoutState.Holding:
+                    Ensemble.Add(detection);
+                    if (Ensemble.DetectionCount > HoldLimit) LetGo();
+                    break;
+                case LayoutState.InMemory:
+                    Ensemble.Add(detection);
+                    break;
+                case LayoutState.MustReadAgain:
+                    pending.Add(new PendingRecord(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y,
+                        detection.Width, detection.Height, detection.Model ?? string.Empty, detection.Mask));
+                    break;
             }
-            if (detection.Mask != null)
+        }
+
+        /// <summary>
+        /// The next good records of the current file, in file order, as a block of <see cref="ParallelFileReading"/>
+        /// (read with detections: false, no object per record). The block is not kept: its arrays can serve again.
+        /// The same as adding its records one by one, except that the records after a break that makes a reading
+        /// again due (<see cref="LayoutState.MustReadAgain"/>) wait, and follow what <see cref="ReadAgain"/> reads.
+        /// </summary>
+        public void Add(RecordBlock block)
+        {
+            if (block == null) throw new ArgumentNullException(nameof(block));
+            if (current == null) throw new InvalidOperationException("BeginFile must come first.");
+            if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            if (block.Detections != null)
             {
-                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
-                Stop(new GroupingBreak(current.Path, current.Index, current.Count, detection.ImageId, current.Count, mask: true));
-                if (State == LayoutState.InMemory) Ensemble.Add(detection);
-                else pending = detection;
+                for (int i = 0; i < block.Count; i++)
+                {
+                    var d = block.Detections[i];
+                    if (State != LayoutState.MustReadAgain) Add(d);
+                    else pending.Add(new PendingRecord(d.ImageId, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model ?? string.Empty, d.Mask));
+                }
                 return;
             }
-            var id = detection.ImageId;
+            var ids = block.ImageIds;
+            var categories = block.CategoryIds;
+            var scores = block.Scores;
+            var x = block.X;
+            var y = block.Y;
+            var widths = block.Widths;
+            var heights = block.Heights;
+            var masks = block.Masks;
+            for (int i = 0; i < block.Count; i++)
+            {
+                var mask = masks?[i];
+                if (State == LayoutState.Holding || State == LayoutState.Streaming) Place(ids[i], mask != null);
+                switch (State)
+                {
+                    case LayoutState.Holding:
+                    case LayoutState.InMemory:
+                        Ensemble.Add(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], Ensemble.ModelOf(current.Model), mask);
+                        if (State == LayoutState.Holding && Ensemble.DetectionCount > HoldLimit) LetGo();
+                        break;
+                    case LayoutState.MustReadAgain:
+                        pending.Add(new PendingRecord(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model, mask));
+                        break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Notes one record of image <paramref name="id"/> (Holding or Streaming): it extends the current run or starts
+        /// one; a mask, or a second run of an image in the file, stops the runs (the state becomes InMemory or MustReadAgain).
+        /// </summary>
+        private void Place(object id, bool hasMask)
+        {
+            if (hasMask)
+            {
+                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, id, current.Count, mask: true));
+                return;
+            }
             if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
             {
-                if (!StartRun(id))
-                {
-                    // Not grouped: fuse in memory from here on.
-                    if (State == LayoutState.InMemory) Ensemble.Add(detection);
-                    else pending = detection;
-                    return;
-                }
+                if (!StartRun(id)) return; // not grouped: fuse in memory from here on
             }
             runCount[runCount.Count - 1]++;
             current.Count++;
-            if (State == LayoutState.Holding)
-            {
-                Ensemble.Add(detection);
-                if (Ensemble.DetectionCount > HoldLimit)
-                {
-                    Ensemble = null;
-                    State = LayoutState.Streaming;
-                }
-            }
+        }
+
+        /// <summary>Every file so far is grouped and the detections outgrew the limit: let them go, to stream.</summary>
+        private void LetGo()
+        {
+            Ensemble = null;
+            State = LayoutState.Streaming;
         }
 
         /// <summary>Starts a run of records of one image; false (and the state changed) when the file already had one.</summary>
@@ -207,17 +263,16 @@ namespace BoxFusion.Fusion
             foreach (var file in files)
             {
                 if (file.Count == 0) continue;
-                using (var feed = new FileFeed(file.Path, file.Model, file.Count, cancel))
+                // Registered before the file's records, as its first record registers it.
+                int model = ensemble.ModelOf(file.Model);
+                using (var feed = new FileFeed(file.Path, file.Model, model, file.Count, cancel))
                 {
-                    for (long i = 0; i < file.Count; i++)
-                    {
-                        ensemble.Add(feed.Next());
-                        if ((i & 0xFFFF) == 0xFFFF) progress?.Invoke(file.Path, feed.Position, feed.Length);
-                    }
+                    feed.AddTo(ensemble, file.Count, () => progress?.Invoke(file.Path, feed.Position, feed.Length));
                 }
             }
-            ensemble.Add(pending);
-            pending = null;
+            foreach (var p in pending)
+                ensemble.Add(p.ImageId, p.CategoryId, p.Score, p.X, p.Y, p.Width, p.Height, ensemble.ModelOf(p.Model), p.Mask);
+            pending.Clear();
             Ensemble = ensemble;
             State = LayoutState.InMemory;
         }
@@ -233,6 +288,33 @@ namespace BoxFusion.Fusion
                 default: return null;
             }
         }
+    }
+
+    /// <summary>A record that waits for <see cref="EnsembleLayout.ReadAgain"/>: its values and its model's name.</summary>
+    internal readonly struct PendingRecord
+    {
+        public PendingRecord(object imageId, int categoryId, double score, double x, double y, double width, double height, string model, Mask mask)
+        {
+            ImageId = imageId;
+            CategoryId = categoryId;
+            Score = score;
+            X = x;
+            Y = y;
+            Width = width;
+            Height = height;
+            Model = model;
+            Mask = mask;
+        }
+
+        public object ImageId { get; }
+        public int CategoryId { get; }
+        public double Score { get; }
+        public double X { get; }
+        public double Y { get; }
+        public double Width { get; }
+        public double Height { get; }
+        public string Model { get; }
+        public Mask Mask { get; }
     }
 
     /// <summary>One file as <see cref="EnsembleLayout"/> saw it: its good records and its runs of one image.</summary>
