@@ -313,6 +313,28 @@ namespace BoxFusion.Tests
         }
 
         [Fact]
+        public void AnyHoldLimitGivesTheInMemoryBytes()
+        {
+            // Limits before, at and after the point where a file turns out not grouped (case-b) or has masks (mixed):
+            // the held records are let go, kept, or read again, and the output is the in-memory one each time.
+            var ungrouped = FixtureRuns.ModelFiles("case-b");
+            var masks = Directory.GetFiles(FixtureRuns.DataPath("case-m"), "model*.json").OrderBy(p => p, StringComparer.Ordinal);
+            var mixed = new[] { FixtureRuns.DataPath("sample", "cascade.json") }.Concat(masks).ToArray();
+            foreach (var paths in new[] { ungrouped, mixed })
+            {
+                var models = paths.Select(Path.GetFileNameWithoutExtension).ToArray();
+                string expected = Output(InMemory(paths, models), new FusionOptions(), 1);
+                long total = LayoutByObjects(paths, models, long.MaxValue).DetectionCount;
+                foreach (long limit in new[] { 1, 7, total / 3, total / 2, total - 1, total })
+                {
+                    var layout = Layout(paths, models, limit);
+                    Assert.Equal(LayoutState.InMemory, layout.State);
+                    Assert.Equal(expected, Output(layout.ToSource(), new FusionOptions(), 1));
+                }
+            }
+        }
+
+        [Fact]
         public void FilesWithMasksAreFusedInMemoryAndReadAgainWhenLetGo()
         {
             var paths = Directory.GetFiles(FixtureRuns.DataPath("case-m"), "model*.json").OrderBy(p => p, StringComparer.Ordinal).ToArray();

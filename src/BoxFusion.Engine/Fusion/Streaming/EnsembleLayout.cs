@@ -52,7 +52,7 @@ namespace BoxFusion.Fusion
 
     /// <summary>
     /// Follows result files as they are read one after another (the first reading of Merge-Detection -Path).
-    /// It holds the detections in a <see cref="DetectionEnsemble"/> while there are at most <see cref="HoldLimit"/>,
+    /// It holds the detections (as plain values, see <see cref="HeldRecords"/>) while there are at most <see cref="HoldLimit"/>,
     /// and notes, per file, the runs of records of one image and whether each image has a single run (the file is
     /// grouped by image: mmdetection, detectron2 and YOLO write results that way). When every file is grouped and
     /// the detections outgrow the limit, it lets them go: the files can then be fused by reading them again side by
@@ -81,21 +81,31 @@ namespace BoxFusion.Fusion
         {
             if (holdLimit < 0) throw new ArgumentOutOfRangeException(nameof(holdLimit));
             HoldLimit = holdLimit;
-            Ensemble = new DetectionEnsemble();
         }
 
         /// <summary>Detections held before letting go of them (when every file so far is grouped by image).</summary>
         public long HoldLimit { get; }
         public LayoutState State { get; private set; }
         /// <summary>The held detections (<see cref="LayoutState.Holding"/> and <see cref="LayoutState.InMemory"/>), else null.</summary>
-        public DetectionEnsemble Ensemble { get; private set; }
+        public DetectionEnsemble Ensemble
+        {
+            get
+            {
+                KeepHeld();
+                return ensemble;
+            }
+        }
+
+        /// <summary>While holding: the records, until they are let go or kept (then <see cref="ensemble"/> holds them).</summary>
+        private HeldRecords held = new HeldRecords();
+        private DetectionEnsemble ensemble;
         /// <summary>The first detection that showed a file is not grouped by image; null while all are.</summary>
         public GroupingBreak Break { get; private set; }
         public long DetectionCount
         {
             get
             {
-                if (Ensemble != null && State == LayoutState.InMemory) return Ensemble.DetectionCount;
+                if (State == LayoutState.InMemory) return ensemble.DetectionCount;
                 long n = 0;
                 foreach (var f in files) n += f.Count;
                 return n;
@@ -122,15 +132,23 @@ namespace BoxFusion.Fusion
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (current == null) throw new InvalidOperationException("BeginFile must come first.");
             if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            // What the ensemble would refuse, refused now, not when the held records are turned into one.
+            if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            if (!DetectionRules.IsValid(detection.Score, detection.X, detection.Y, detection.Width, detection.Height))
+            {
+                throw new ArgumentException("The detection cannot be fused: " +
+                    DetectionRules.Problem(detection.Score, detection.X, detection.Y, detection.Width, detection.Height, out _) + ".");
+            }
             if (State != LayoutState.InMemory) Place(detection.ImageId, detection.Mask != null);
             switch (State)
             {
-                case LayoutState.Holding:
-                    Ensemble.Add(detection);
-                    if (Ensemble.DetectionCount > HoldLimit) LetGo();
+                case LayoutState.Holding when held != null:
+                    Hold(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, detection.Model ?? string.Empty);
                     break;
+                case LayoutState.Holding:
                 case LayoutState.InMemory:
-                    Ensemble.Add(detection);
+                    ensemble.Add(detection);
+                    LetGoPastLimit();
                     break;
                 case LayoutState.MustReadAgain:
                     pending.Add(new PendingRecord(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y,
@@ -174,10 +192,13 @@ namespace BoxFusion.Fusion
                 if (State == LayoutState.Holding || State == LayoutState.Streaming) Place(ids[i], mask != null);
                 switch (State)
                 {
+                    case LayoutState.Holding when held != null:
+                        Hold(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model);
+                        break;
                     case LayoutState.Holding:
                     case LayoutState.InMemory:
-                        Ensemble.Add(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], Ensemble.ModelOf(current.Model), mask);
-                        if (State == LayoutState.Holding && Ensemble.DetectionCount > HoldLimit) LetGo();
+                        ensemble.Add(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], ensemble.ModelOf(current.Model), mask);
+                        LetGoPastLimit();
                         break;
                     case LayoutState.MustReadAgain:
                         pending.Add(new PendingRecord(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model, mask));
@@ -206,11 +227,31 @@ namespace BoxFusion.Fusion
             current.Count++;
         }
 
-        /// <summary>Every file so far is grouped and the detections outgrew the limit: let them go, to stream.</summary>
-        private void LetGo()
+        /// <summary>Holds a record (no mask: a mask stops holding); past the limit, with every file so far grouped, lets them all go, to stream.</summary>
+        private void Hold(object imageId, int categoryId, double score, double x, double y, double width, double height, string model)
         {
-            Ensemble = null;
+            held.Add(imageId, categoryId, score, x, y, width, height, model);
+            if (held.Count > HoldLimit)
+            {
+                held = null;
+                State = LayoutState.Streaming;
+            }
+        }
+
+        /// <summary>Holding in an ensemble (it was asked for early): past the limit, let it go as well.</summary>
+        private void LetGoPastLimit()
+        {
+            if (State != LayoutState.Holding || ensemble.DetectionCount <= HoldLimit) return;
+            ensemble = null;
             State = LayoutState.Streaming;
+        }
+
+        /// <summary>The held records are kept (fused in memory, or asked for): as an ensemble, to which the next ones go.</summary>
+        private void KeepHeld()
+        {
+            if (held == null) return;
+            ensemble = held.ToEnsemble();
+            held = null;
         }
 
         /// <summary>Starts a run of records of one image; false (and the state changed) when the file already had one.</summary>
@@ -241,6 +282,7 @@ namespace BoxFusion.Fusion
         private void Stop(GroupingBreak reason)
         {
             Break = reason;
+            KeepHeld();
             State = State == LayoutState.Holding ? LayoutState.InMemory : LayoutState.MustReadAgain;
             imageIndex = null;
             imageIds = null;
@@ -273,7 +315,7 @@ namespace BoxFusion.Fusion
             foreach (var p in pending)
                 ensemble.Add(p.ImageId, p.CategoryId, p.Score, p.X, p.Y, p.Width, p.Height, ensemble.ModelOf(p.Model), p.Mask);
             pending.Clear();
-            Ensemble = ensemble;
+            this.ensemble = ensemble;
             State = LayoutState.InMemory;
         }
 
