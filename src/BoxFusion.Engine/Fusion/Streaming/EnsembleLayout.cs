@@ -186,8 +186,35 @@ namespace BoxFusion.Fusion
             var widths = block.Widths;
             var heights = block.Heights;
             var masks = block.Masks;
-            for (int i = 0; i < block.Count; i++)
+            int count = block.Count;
+            for (int i = 0; i < count;)
             {
+                if (masks == null && (held != null || State == LayoutState.Streaming))
+                {
+                    // A run of one image at once: a reader gives all records of an image the same id object.
+                    var id = ids[i];
+                    if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
+                    {
+                        if (!StartRun(id)) continue; // not grouped: the record waits or is held, below
+                    }
+                    int end = i + 1;
+                    while (end < count && ReferenceEquals(ids[end], currentId)) end++;
+                    if (held != null)
+                    {
+                        long room = HoldLimit - held.Count; // held up to the limit, and one more lets them go
+                        if (room < end - i - 1) end = i + 1 + (int)room;
+                        held.Add(block, i, end - i, current.Model);
+                    }
+                    runCount[runCount.Count - 1] += end - i;
+                    current.Count += end - i;
+                    if (held != null && held.Count > HoldLimit)
+                    {
+                        held = null;
+                        State = LayoutState.Streaming;
+                    }
+                    i = end;
+                    continue;
+                }
                 var mask = masks?[i];
                 if (State == LayoutState.Holding || State == LayoutState.Streaming) Place(ids[i], mask != null);
                 switch (State)
@@ -204,6 +231,7 @@ namespace BoxFusion.Fusion
                         pending.Add(new PendingRecord(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model, mask));
                         break;
                 }
+                i++;
             }
         }
 

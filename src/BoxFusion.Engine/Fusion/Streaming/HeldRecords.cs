@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using BoxFusion.Json;
 
 namespace BoxFusion.Fusion
 {
@@ -24,11 +25,7 @@ namespace BoxFusion.Fusion
 
         public void Add(object imageId, int categoryId, double score, double x, double y, double width, double height, string model)
         {
-            if (last == null || last.Count == last.ImageIds.Length)
-            {
-                last = new Chunk(last == null ? FirstChunk : Math.Min(LargestChunk, 2 * last.ImageIds.Length));
-                chunks.Add(last);
-            }
+            Room();
             int i = last.Count++;
             last.ImageIds[i] = imageId;
             last.CategoryIds[i] = categoryId;
@@ -39,6 +36,37 @@ namespace BoxFusion.Fusion
             last.Widths[i] = width;
             last.Heights[i] = height;
             Count++;
+        }
+
+        /// <summary>Records <paramref name="from"/> .. + <paramref name="count"/> of a block of values (which has no masks), all of <paramref name="model"/>.</summary>
+        public void Add(RecordBlock block, int from, int count, string model)
+        {
+            int index = ModelOf(model);
+            while (count > 0)
+            {
+                Room();
+                int at = last.Count, n = Math.Min(count, last.ImageIds.Length - at);
+                Array.Copy(block.ImageIds, from, last.ImageIds, at, n);
+                Array.Copy(block.CategoryIds, from, last.CategoryIds, at, n);
+                Array.Copy(block.Scores, from, last.Scores, at, n);
+                Array.Copy(block.X, from, last.X, at, n);
+                Array.Copy(block.Y, from, last.Y, at, n);
+                Array.Copy(block.Widths, from, last.Widths, at, n);
+                Array.Copy(block.Heights, from, last.Heights, at, n);
+                for (int k = at; k < at + n; k++) last.Models[k] = index;
+                last.Count += n;
+                Count += n;
+                from += n;
+                count -= n;
+            }
+        }
+
+        /// <summary>A chunk with room for one record or more: the last, or a new one.</summary>
+        private void Room()
+        {
+            if (last != null && last.Count < last.ImageIds.Length) return;
+            last = new Chunk(last == null ? FirstChunk : Math.Min(LargestChunk, 2 * last.ImageIds.Length));
+            chunks.Add(last);
         }
 
         private int ModelOf(string name)
