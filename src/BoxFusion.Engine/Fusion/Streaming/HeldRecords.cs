@@ -123,4 +123,31 @@ namespace BoxFusion.Fusion
             }
         }
     }
+
+    /// <summary>A record that waits for <see cref="EnsembleLayout.ReadAgain"/>: its values and its model's name.</summary>
+    internal readonly struct PendingRecord
+    {
+        public PendingRecord(object imageId, int categoryId, double score, double x, double y, double width, double height, string model, Mask mask)
+        {
+            ImageId = imageId;
+            CategoryId = categoryId;
+            Score = score;
+            X = x;
+            Y = y;
+            Width = width;
+            Height = height;
+            Model = model;
+            Mask = mask;
+        }
+
+        public object ImageId { get; }
+        public int CategoryId { get; }
+        public double Score { get; }
+        public double X { get; }
+        public double Y { get; }
+        public double Width { get; }
+        public double Height { get; }
+        public string Model { get; }
+        public Mask Mask { get; }
+    }
 }
