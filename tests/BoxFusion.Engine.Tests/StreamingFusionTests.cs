@@ -68,8 +68,43 @@ namespace BoxFusion.Tests
             return list;
         }
 
-        /// <summary>The first reading as Merge-Detection does it: file after file, a fault keeps the records before it.</summary>
+        /// <summary>
+        /// The first reading as Merge-Detection does it: the files parsed side by side into blocks of values, file after
+        /// file, a fault keeping the records before it. Checked against adding the records one by one as objects
+        /// (same state, break, counts and fused output), so both ways of feeding a layout stay the same.
+        /// </summary>
         private static EnsembleLayout Layout(string[] paths, string[] models, long holdLimit)
+        {
+            var layout = new EnsembleLayout(holdLimit);
+            using (var reading = new ParallelFileReading(paths, models, 2, detections: false))
+            {
+                for (int i = 0; i < paths.Length; i++)
+                {
+                    layout.BeginFile(paths[i], models[i]);
+                    try
+                    {
+                        foreach (var block in reading.ReadFile(i))
+                        {
+                            layout.Add(block);
+                            if (layout.State == LayoutState.MustReadAgain) layout.ReadAgain();
+                        }
+                    }
+                    catch (ResultFileException)
+                    {
+                    }
+                }
+            }
+            var byObjects = LayoutByObjects(paths, models, holdLimit);
+            Assert.Equal(byObjects.State, layout.State);
+            Assert.Equal(byObjects.Break?.ToString(), layout.Break?.ToString());
+            Assert.Equal(byObjects.DetectionCount, layout.DetectionCount);
+            var options = new FusionOptions { Method = FusionMethod.WBF, IouThreshold = 0.55 };
+            Assert.Equal(Output(byObjects.ToSource(), options, 1), Output(layout.ToSource(), options, 1));
+            return layout;
+        }
+
+        /// <summary>The first reading with one Detection object per record, added one by one.</summary>
+        private static EnsembleLayout LayoutByObjects(string[] paths, string[] models, long holdLimit)
         {
             var layout = new EnsembleLayout(holdLimit);
             for (int i = 0; i < paths.Length; i++)
@@ -275,6 +310,28 @@ namespace BoxFusion.Tests
             var readAgain = Layout(paths, models, 0);
             Assert.Equal(LayoutState.InMemory, readAgain.State);
             Assert.Equal(expected, Output(readAgain.ToSource(), new FusionOptions(), 1));
+        }
+
+        [Fact]
+        public void AnyHoldLimitGivesTheInMemoryBytes()
+        {
+            // Limits before, at and after the point where a file turns out not grouped (case-b) or has masks (mixed):
+            // the held records are let go, kept, or read again, and the output is the in-memory one each time.
+            var ungrouped = FixtureRuns.ModelFiles("case-b");
+            var masks = Directory.GetFiles(FixtureRuns.DataPath("case-m"), "model*.json").OrderBy(p => p, StringComparer.Ordinal);
+            var mixed = new[] { FixtureRuns.DataPath("sample", "cascade.json") }.Concat(masks).ToArray();
+            foreach (var paths in new[] { ungrouped, mixed })
+            {
+                var models = paths.Select(Path.GetFileNameWithoutExtension).ToArray();
+                string expected = Output(InMemory(paths, models), new FusionOptions(), 1);
+                long total = LayoutByObjects(paths, models, long.MaxValue).DetectionCount;
+                foreach (long limit in new[] { 1, 7, total / 3, total / 2, total - 1, total })
+                {
+                    var layout = Layout(paths, models, limit);
+                    Assert.Equal(LayoutState.InMemory, layout.State);
+                    Assert.Equal(expected, Output(layout.ToSource(), new FusionOptions(), 1));
+                }
+            }
         }
 
         [Fact]

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BoxFusion.Coco;
 using BoxFusion.Fusion;
+using BoxFusion.Json;
 
 namespace BoxFusion.Commands
 {
@@ -140,6 +141,15 @@ namespace BoxFusion.Commands
                 return;
             }
             layout.Add(detection);
+            if (layout.State == LayoutState.MustReadAgain) GroupedFiles.ReadAgain(this, layout, Cancellation.Token);
+        }
+
+        /// <summary>-Path: records are read as values, with no Detection object per record (millions of them on large files).</summary>
+        protected override Action<RecordBlock> BlockTaker => layout != null ? AcceptBlock : (Action<RecordBlock>)null;
+
+        private void AcceptBlock(RecordBlock block)
+        {
+            layout.Add(block);
             if (layout.State == LayoutState.MustReadAgain) GroupedFiles.ReadAgain(this, layout, Cancellation.Token);
         }
 

@@ -47,6 +47,12 @@ namespace BoxFusion.Commands
         /// <summary>Takes one detection (with an image id) from the pipeline or a file.</summary>
         protected abstract void Accept(Detection detection);
 
+        /// <summary>
+        /// For -Path files: a cmdlet that copies records as values (no Detection object per record) returns a taker of
+        /// blocks of values here (it must not keep a block: its arrays serve again); null: records go to <see cref="Accept"/>.
+        /// </summary>
+        protected virtual Action<BoxFusion.Json.RecordBlock> BlockTaker => null;
+
         /// <summary>Called before a -Path file's records go to <see cref="Accept"/>, with the model name they carry.</summary>
         protected virtual void BeginFile(string path, string model) { }
 
@@ -77,7 +83,7 @@ namespace BoxFusion.Commands
             bool literal = ParameterSetName == LiteralPathSet;
             var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             var names = ModelNaming.NamesFor(this, files, Model);
-            import.Read(files, names, ReadThreads, Accept, BeginFile);
+            import.Read(files, names, ReadThreads, Accept, BeginFile, BlockTaker);
             import.Complete();
         }
 

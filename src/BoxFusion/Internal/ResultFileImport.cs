@@ -42,21 +42,24 @@ namespace BoxFusion.Commands
         /// Reads the files, parsing up to <paramref name="threads"/> of them at once (0: one per core), and hands each
         /// good detection to <paramref name="accept"/> on this thread, file after file in order, exactly as reading them
         /// one by one would (<see cref="ParallelFileReading"/>); <paramref name="beginFile"/> is called before a file's records.
+        /// With <paramref name="acceptBlock"/>, the records go to it instead, as blocks of values (no object per record;
+        /// it copies what it keeps, as the block's arrays serve again), and <paramref name="accept"/> is not called.
         /// A file that cannot be read is one non-terminating error (ResultFile&lt;Problem&gt;, after the records before the
         /// fault have been passed on); records skipped for a problem are one non-terminating error per kind of problem
         /// (SkippedRecords&lt;Problem&gt;, with the count and the first record), so -ErrorAction Stop makes either terminating.
         /// </summary>
-        public void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<Detection> accept, Action<string, string> beginFile = null)
+        public void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<Detection> accept, Action<string, string> beginFile = null,
+            Action<RecordBlock> acceptBlock = null)
         {
             if (paths.Count == 0) return;
             try
             {
-                using (var reading = new ParallelFileReading(paths, models, threads, detections: true, cancel: stop.Token))
+                using (var reading = new ParallelFileReading(paths, models, threads, detections: acceptBlock == null, cancel: stop.Token))
                 {
                     for (int i = 0; i < paths.Count; i++)
                     {
                         beginFile?.Invoke(paths[i], models[i]);
-                        Read(reading, i, paths[i], models[i], accept, paths.Count);
+                        Read(reading, i, paths[i], models[i], accept, acceptBlock, paths.Count);
                     }
                 }
             }
@@ -66,15 +69,19 @@ namespace BoxFusion.Commands
             }
         }
 
-        private void Read(ParallelFileReading reading, int index, string path, string model, Action<Detection> accept, int fileCount)
+        private void Read(ParallelFileReading reading, int index, string path, string model, Action<Detection> accept, Action<RecordBlock> acceptBlock, int fileCount)
         {
             CocoResultReader reader = null;
             try
             {
                 foreach (var block in reading.ReadFile(index))
                 {
-                    var detections = block.Detections;
-                    for (int i = 0; i < block.Count; i++) accept(detections[i]);
+                    if (acceptBlock != null) acceptBlock(block);
+                    else
+                    {
+                        var detections = block.Detections;
+                        for (int i = 0; i < block.Count; i++) accept(detections[i]);
+                    }
                     if (Stopping) throw new PipelineStoppedException();
                     Report(path, block.Position, block.Length, index + 1, fileCount);
                 }

@@ -1,58 +1,13 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Threading;
 using BoxFusion.Json;
 
 namespace BoxFusion.Fusion
 {
-    /// <summary>What an <see cref="EnsembleLayout"/> has and what the caller does next.</summary>
-    public enum LayoutState
-    {
-        /// <summary>Every file so far keeps each image's records together; the detections are held too.</summary>
-        Holding,
-        /// <summary>Every file so far is grouped by image and the detections outgrew the limit and were let go: fuse with <see cref="StreamingFusion"/>.</summary>
-        Streaming,
-        /// <summary>A file is not grouped by image; every detection is held (the in-memory way).</summary>
-        InMemory,
-        /// <summary>A file is not grouped by image after the detections were let go: call <see cref="EnsembleLayout.ReadAgain"/>.</summary>
-        MustReadAgain,
-    }
-
-    /// <summary>The first detection that showed the files cannot be streamed: a file not grouped by image, or a mask.</summary>
-    public sealed class GroupingBreak
-    {
-        internal GroupingBreak(string path, int fileIndex, long detection, object imageId, long firstSeen, bool mask = false)
-        {
-            Path = path;
-            FileIndex = fileIndex;
-            Detection = detection;
-            ImageId = imageId;
-            FirstSeen = firstSeen;
-            IsMask = mask;
-        }
-
-        /// <summary>The detection has an instance mask (masks are fused in memory) rather than breaking its file's grouping.</summary>
-        public bool IsMask { get; }
-
-        public string Path { get; }
-        public int FileIndex { get; }
-        /// <summary>0-based index among the file's good records (skipped records not counted).</summary>
-        public long Detection { get; }
-        public object ImageId { get; }
-        /// <summary>0-based index of the same image's first record in that file.</summary>
-        public long FirstSeen { get; }
-
-        public override string ToString() => IsMask
-            ? string.Format(CultureInfo.InvariantCulture, "'{0}' has instance masks (its detection {1} has one), and masks are fused in memory", Path, Detection + 1)
-            : string.Format(CultureInfo.InvariantCulture,
-                "'{0}' is not grouped by image: its detection {1} is of image {2} again, after other images (the image's first is detection {3})",
-                Path, Detection + 1, ImageIds.Describe(ImageId), FirstSeen + 1);
-    }
-
     /// <summary>
     /// Follows result files as they are read one after another (the first reading of Merge-Detection -Path).
-    /// It holds the detections in a <see cref="DetectionEnsemble"/> while there are at most <see cref="HoldLimit"/>,
+    /// It holds the detections (as plain values, see <see cref="HeldRecords"/>) while there are at most <see cref="HoldLimit"/>,
     /// and notes, per file, the runs of records of one image and whether each image has a single run (the file is
     /// grouped by image: mmdetection, detectron2 and YOLO write results that way). When every file is grouped and
     /// the detections outgrow the limit, it lets them go: the files can then be fused by reading them again side by
@@ -74,27 +29,38 @@ namespace BoxFusion.Fusion
         private List<int> runCount = new List<int>();
         private LayoutFile current;
         private object currentId;
-        private Detection pending;
+        /// <summary>The records from a break on, while a reading again is due (they follow what it reads).</summary>
+        private readonly List<PendingRecord> pending = new List<PendingRecord>();
 
         public EnsembleLayout(long holdLimit)
         {
             if (holdLimit < 0) throw new ArgumentOutOfRangeException(nameof(holdLimit));
             HoldLimit = holdLimit;
-            Ensemble = new DetectionEnsemble();
         }
 
         /// <summary>Detections held before letting go of them (when every file so far is grouped by image).</summary>
         public long HoldLimit { get; }
         public LayoutState State { get; private set; }
         /// <summary>The held detections (<see cref="LayoutState.Holding"/> and <see cref="LayoutState.InMemory"/>), else null.</summary>
-        public DetectionEnsemble Ensemble { get; private set; }
+        public DetectionEnsemble Ensemble
+        {
+            get
+            {
+                KeepHeld();
+                return ensemble;
+            }
+        }
+
+        /// <summary>While holding: the records, until they are let go or kept (then <see cref="ensemble"/> holds them).</summary>
+        private HeldRecords held = new HeldRecords();
+        private DetectionEnsemble ensemble;
         /// <summary>The first detection that showed a file is not grouped by image; null while all are.</summary>
         public GroupingBreak Break { get; private set; }
         public long DetectionCount
         {
             get
             {
-                if (Ensemble != null && State == LayoutState.InMemory) return Ensemble.DetectionCount;
+                if (State == LayoutState.InMemory) return ensemble.DetectionCount;
                 long n = 0;
                 foreach (var f in files) n += f.Count;
                 return n;
@@ -120,41 +86,155 @@ namespace BoxFusion.Fusion
         {
             if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (current == null) throw new InvalidOperationException("BeginFile must come first.");
+            if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            // What the ensemble would refuse, refused now, not when the held records are turned into one.
+            if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            if (!DetectionRules.IsValid(detection.Score, detection.X, detection.Y, detection.Width, detection.Height))
+            {
+                throw new ArgumentException("The detection cannot be fused: " +
+                    DetectionRules.Problem(detection.Score, detection.X, detection.Y, detection.Width, detection.Height, out _) + ".");
+            }
+            if (State != LayoutState.InMemory) Place(detection.ImageId, detection.Mask != null);
             switch (State)
             {
-                case LayoutState.InMemory: Ensemble.Add(detection); return;
-                case LayoutState.MustReadAgain: throw new InvalidOperationException("ReadAgain must come first.");
+                case LayoutState.Holding when held != null:
+                    Hold(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, detection.Model ?? string.Empty);
+                    break;
+                case LayoutState.Holding:
+                case LayoutState.InMemory:
+                    ensemble.Add(detection);
+                    LetGoPastLimit();
+                    break;
+                case LayoutState.MustReadAgain:
+                    pending.Add(new PendingRecord(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y,
+                        detection.Width, detection.Height, detection.Model ?? string.Empty, detection.Mask));
+                    break;
             }
-            if (detection.Mask != null)
+        }
+
+        /// <summary>
+        /// The next good records of the current file, in file order, as a block of <see cref="ParallelFileReading"/>
+        /// (read with detections: false, no object per record). The block is not kept: its arrays can serve again.
+        /// The same as adding its records one by one, except that the records after a break that makes a reading
+        /// again due (<see cref="LayoutState.MustReadAgain"/>) wait, and follow what <see cref="ReadAgain"/> reads.
+        /// </summary>
+        public void Add(RecordBlock block)
+        {
+            if (block == null) throw new ArgumentNullException(nameof(block));
+            if (current == null) throw new InvalidOperationException("BeginFile must come first.");
+            if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
+            if (block.Detections != null)
             {
-                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
-                Stop(new GroupingBreak(current.Path, current.Index, current.Count, detection.ImageId, current.Count, mask: true));
-                if (State == LayoutState.InMemory) Ensemble.Add(detection);
-                else pending = detection;
+                for (int i = 0; i < block.Count; i++)
+                {
+                    var d = block.Detections[i];
+                    if (State != LayoutState.MustReadAgain) Add(d);
+                    else pending.Add(new PendingRecord(d.ImageId, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model ?? string.Empty, d.Mask));
+                }
                 return;
             }
-            var id = detection.ImageId;
+            var ids = block.ImageIds;
+            var categories = block.CategoryIds;
+            var scores = block.Scores;
+            var x = block.X;
+            var y = block.Y;
+            var widths = block.Widths;
+            var heights = block.Heights;
+            var masks = block.Masks;
+            int count = block.Count;
+            for (int i = 0; i < count;)
+            {
+                if (masks == null && (held != null || State == LayoutState.Streaming))
+                {
+                    // A run of one image at once: a reader gives all records of an image the same id object.
+                    var id = ids[i];
+                    if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
+                    {
+                        if (!StartRun(id)) continue; // not grouped: the record waits or is held, below
+                    }
+                    int end = i + 1;
+                    while (end < count && ReferenceEquals(ids[end], currentId)) end++;
+                    if (held != null)
+                    {
+                        long room = HoldLimit - held.Count; // held up to the limit, and one more lets them go
+                        if (room < end - i - 1) end = i + 1 + (int)room;
+                        held.Add(block, i, end - i, current.Model);
+                    }
+                    runCount[runCount.Count - 1] += end - i;
+                    current.Count += end - i;
+                    if (held != null && held.Count > HoldLimit)
+                    {
+                        held = null;
+                        State = LayoutState.Streaming;
+                    }
+                    i = end;
+                    continue;
+                }
+                var mask = masks?[i];
+                if (State == LayoutState.Holding || State == LayoutState.Streaming) Place(ids[i], mask != null);
+                switch (State)
+                {
+                    case LayoutState.Holding when held != null:
+                        Hold(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model);
+                        break;
+                    case LayoutState.Holding:
+                    case LayoutState.InMemory:
+                        ensemble.Add(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], ensemble.ModelOf(current.Model), mask);
+                        LetGoPastLimit();
+                        break;
+                    case LayoutState.MustReadAgain:
+                        pending.Add(new PendingRecord(ids[i], categories[i], scores[i], x[i], y[i], widths[i], heights[i], current.Model, mask));
+                        break;
+                }
+                i++;
+            }
+        }
+
+        /// <summary>
+        /// Notes one record of image <paramref name="id"/> (Holding or Streaming): it extends the current run or starts
+        /// one; a mask, or a second run of an image in the file, stops the runs (the state becomes InMemory or MustReadAgain).
+        /// </summary>
+        private void Place(object id, bool hasMask)
+        {
+            if (hasMask)
+            {
+                // Masks need the whole ensemble before fusion (their sizes are checked and counted per image and overall).
+                Stop(new GroupingBreak(current.Path, current.Index, current.Count, id, current.Count, mask: true));
+                return;
+            }
             if (currentId == null || !(ReferenceEquals(id, currentId) || currentId.Equals(id)))
             {
-                if (!StartRun(id))
-                {
-                    // Not grouped: fuse in memory from here on.
-                    if (State == LayoutState.InMemory) Ensemble.Add(detection);
-                    else pending = detection;
-                    return;
-                }
+                if (!StartRun(id)) return; // not grouped: fuse in memory from here on
             }
             runCount[runCount.Count - 1]++;
             current.Count++;
-            if (State == LayoutState.Holding)
+        }
+
+        /// <summary>Holds a record (no mask: a mask stops holding); past the limit, with every file so far grouped, lets them all go, to stream.</summary>
+        private void Hold(object imageId, int categoryId, double score, double x, double y, double width, double height, string model)
+        {
+            held.Add(imageId, categoryId, score, x, y, width, height, model);
+            if (held.Count > HoldLimit)
             {
-                Ensemble.Add(detection);
-                if (Ensemble.DetectionCount > HoldLimit)
-                {
-                    Ensemble = null;
-                    State = LayoutState.Streaming;
-                }
+                held = null;
+                State = LayoutState.Streaming;
             }
+        }
+
+        /// <summary>Holding in an ensemble (it was asked for early): past the limit, let it go as well.</summary>
+        private void LetGoPastLimit()
+        {
+            if (State != LayoutState.Holding || ensemble.DetectionCount <= HoldLimit) return;
+            ensemble = null;
+            State = LayoutState.Streaming;
+        }
+
+        /// <summary>The held records are kept (fused in memory, or asked for): as an ensemble, to which the next ones go.</summary>
+        private void KeepHeld()
+        {
+            if (held == null) return;
+            ensemble = held.ToEnsemble();
+            held = null;
         }
 
         /// <summary>Starts a run of records of one image; false (and the state changed) when the file already had one.</summary>
@@ -185,6 +265,7 @@ namespace BoxFusion.Fusion
         private void Stop(GroupingBreak reason)
         {
             Break = reason;
+            KeepHeld();
             State = State == LayoutState.Holding ? LayoutState.InMemory : LayoutState.MustReadAgain;
             imageIndex = null;
             imageIds = null;
@@ -207,18 +288,17 @@ namespace BoxFusion.Fusion
             foreach (var file in files)
             {
                 if (file.Count == 0) continue;
-                using (var feed = new FileFeed(file.Path, file.Model, file.Count, cancel))
+                // Registered before the file's records, as its first record registers it.
+                int model = ensemble.ModelOf(file.Model);
+                using (var feed = new FileFeed(file.Path, file.Model, model, file.Count, cancel))
                 {
-                    for (long i = 0; i < file.Count; i++)
-                    {
-                        ensemble.Add(feed.Next());
-                        if ((i & 0xFFFF) == 0xFFFF) progress?.Invoke(file.Path, feed.Position, feed.Length);
-                    }
+                    feed.AddTo(ensemble, file.Count, () => progress?.Invoke(file.Path, feed.Position, feed.Length));
                 }
             }
-            ensemble.Add(pending);
-            pending = null;
-            Ensemble = ensemble;
+            foreach (var p in pending)
+                ensemble.Add(p.ImageId, p.CategoryId, p.Score, p.X, p.Y, p.Width, p.Height, ensemble.ModelOf(p.Model), p.Mask);
+            pending.Clear();
+            this.ensemble = ensemble;
             State = LayoutState.InMemory;
         }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -239,19 +238,8 @@ namespace BoxFusion.Fusion
             private void ReadRun(int f, int run, List<EnsembleEntry> entries)
             {
                 var file = owner.files[f];
-                var feed = feeds[f] ?? (feeds[f] = new FileFeed(file.Path, file.Model, file.Count, cancel));
-                int count = owner.runCount[run], model = owner.fileModel[f];
-                object id = owner.imageIds[owner.runImage[run]];
-                for (int k = 0; k < count; k++)
-                {
-                    var d = feed.Next();
-                    if (!(ReferenceEquals(d.ImageId, id) || id.Equals(d.ImageId)))
-                    {
-                        throw new FileChangedException(file.Path, string.Format(CultureInfo.InvariantCulture,
-                            "a record of image {0} is now where one of image {1} was.", BoxFusion.ImageIds.Describe(d.ImageId), BoxFusion.ImageIds.Describe(id)));
-                    }
-                    entries.Add(new EnsembleEntry(d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, model));
-                }
+                var feed = feeds[f] ?? (feeds[f] = new FileFeed(file.Path, file.Model, owner.fileModel[f], file.Count, cancel));
+                feed.Take(owner.runCount[run], owner.imageIds[owner.runImage[run]], entries);
                 // The file's last run: let its reader go.
                 int end = f + 1 < owner.files.Length ? owner.files[f + 1].FirstRun : owner.runImage.Length;
                 if (run == end - 1)
