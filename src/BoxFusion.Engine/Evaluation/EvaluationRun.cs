@@ -23,7 +23,8 @@ namespace BoxFusion.Evaluation
         public int MaxDetLast;
         public bool HonorIgnoreField;
 
-        public IReadOnlyList<Detection> Dets;
+        public IReadOnlyList<Detection> Dets;   // the detections as objects; null when they came as columns (boxes only)
+        public int DetCount;
         public int[] DetK;             // per input detection: category index, or -1 when not evaluated
         public double[] DetScore;      // per input detection
         public double[] DetBox;        // per input detection: x, y, width, height
