@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Threading.Tasks;
@@ -75,7 +76,7 @@ namespace BoxFusion.Evaluation
             }
             run.Recall = new double[T * K * A * M];
             for (int i = 0; i < run.Recall.Length; i++) run.Recall[i] = -1;
-            Parallel.For(0, K, parallel, () => new Scratch(), (k, _, s) =>
+            Parallel.For(0, K, parallel, () => new Scratch(), [MethodImpl(Tiering.Hot)] (k, _, s) =>
             {
                 AccumulateCategory(run, s, k);
                 return s;
@@ -89,6 +90,7 @@ namespace BoxFusion.Evaluation
             run.Scores = null;
         }
 
+        [MethodImpl(Tiering.Hot)]
         private static void AccumulateCategory(EvaluationRun run, Scratch s, int k)
         {
             int cs = run.CatCellStart[k], ce = run.CatCellStart[k + 1];
@@ -201,6 +203,7 @@ namespace BoxFusion.Evaluation
         /// Returns false if a threshold had more than cap - 1 true positives (cannot happen: each counted GT matches at
         /// most one detection per threshold), so the caller can retry with a larger cap.
         /// </summary>
+        [MethodImpl(Tiering.Hot)]
         private static bool PrecisionRecall(EvaluationRun run, Scratch s, in Kept kept, int nd, int npig, int cap, int k, int a, int m)
         {
             int T = run.T;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -156,7 +157,7 @@ namespace BoxFusion.Evaluation
             var firstProblem = new int[chunks];
             var problemId = new object[chunks];
             var problemError = new Exception[chunks];   // an ambiguous file name, thrown as it is (not wrapped by Parallel.For)
-            Parallel.For(0, chunks, parallel, part =>
+            Parallel.For(0, chunks, parallel, [MethodImpl(Tiering.Hot)] (part) =>
             {
                 firstProblem[part] = -1;
                 object lastId = null;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using BoxFusion.Json;
 
 namespace BoxFusion.Evaluation
@@ -33,6 +34,7 @@ namespace BoxFusion.Evaluation
         /// <paramref name="path"/> is the block's file: when the very first record has a mask, the file's first record is read
         /// again to learn whether it had a bbox, which decides how every area is taken (the block does not carry that).
         /// </summary>
+        [MethodImpl(Tiering.Hot)]
         public void Add(RecordBlock block, string path)
         {
             if (block == null) throw new ArgumentNullException(nameof(block));
