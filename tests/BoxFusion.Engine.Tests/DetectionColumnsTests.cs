@@ -25,11 +25,11 @@ namespace BoxFusion.Tests
             return reader.ReadAll().ToList();
         }
 
-        private static DetectionColumns Columns(IReadOnlyList<string> paths)
+        private static DetectionColumns Columns(string[] paths)
         {
             var columns = new DetectionColumns();
             using var reading = new ParallelFileReading(paths, paths.Select(_ => "m").ToArray(), 0, detections: false);
-            for (int i = 0; i < paths.Count; i++)
+            for (int i = 0; i < paths.Length; i++)
                 foreach (var block in reading.ReadFile(i)) columns.Add(block, paths[i]);
             return columns;
         }
