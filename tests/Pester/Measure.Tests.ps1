@@ -74,3 +74,52 @@ Describe 'Measure-Detection in the pipeline' {
         $text | Should -Match 'yolox\s+0\.\d{3}'
     }
 }
+
+Describe 'Measure-Detection -Path reads values, not objects, and scores as piped objects do' {
+    BeforeAll {
+        function Get-Rows($rows) {
+            $rows | ForEach-Object { ($_.PSObject.Properties | Where-Object Name -ne 'PrecisionRecall' | ForEach-Object { '{0}={1:R}' -f $_.Name, ($_.Value -join ',') }) -join ';' }
+        }
+        $fake = Join-Path $DataRoot 'coco-fake100'
+        $fakeTruth = Join-Path $fake 'instances_val2014_100.json'
+    }
+
+    It 'the same rows for -GroupBy <GroupBy> -PerCategory:<PerCategory> -Model <Models>' -ForEach @(
+        @{ GroupBy = 'None'; PerCategory = $false; Models = 'a', 'b', 'c' }, @{ GroupBy = 'None'; PerCategory = $true; Models = 'a', 'b', 'c' }
+        @{ GroupBy = 'Model'; PerCategory = $false; Models = 'a', 'b', 'c' }, @{ GroupBy = 'Model'; PerCategory = $true; Models = 'a', 'b', 'c' }
+        @{ GroupBy = 'Model'; PerCategory = $false; Models = @('one') }   # every file under one name: one group
+    ) {
+        $files = $SampleModels
+        $models = $Models
+        $byPath = Measure-Detection -GroundTruth $SampleTruth -Path $files -Model $models -GroupBy $GroupBy -PerCategory:$PerCategory -MaxDetections 1, 5, 50 -WarningVariable pathWarnings -WarningAction SilentlyContinue
+        $piped = Import-Detection -Path $files -Model $models | Measure-Detection -GroundTruth $SampleTruth -GroupBy $GroupBy -PerCategory:$PerCategory -MaxDetections 1, 5, 50 -WarningVariable pipedWarnings -WarningAction SilentlyContinue
+        Get-Rows $byPath | Should -Be (Get-Rows $piped)
+        "$pathWarnings" | Should -Be "$pipedWarnings"
+        if (-not $PerCategory) {
+            foreach ($i in 0..($byPath.Count - 1)) {
+                $a = [System.Linq.Enumerable]::Cast[double]($byPath[$i].PrecisionRecall.Precision.ToArray())
+                $b = [System.Linq.Enumerable]::Cast[double]($piped[$i].PrecisionRecall.Precision.ToArray())
+                [System.Linq.Enumerable]::SequenceEqual($a, $b) | Should -BeTrue
+            }
+        }
+    }
+
+    It 'a results file without bboxes (boxes and areas from the masks), scored as bbox' {
+        $file = Join-Path $fake 'instances_val2014_fakesegm100_results.json'
+        $byPath = Measure-Detection -GroundTruth $fakeTruth -Path $file
+        $piped = Import-Detection $file | Measure-Detection -GroundTruth $fakeTruth
+        $byPath.Stats | Should -Be $piped.Stats
+        $byPath.DetectionCount | Should -Be $piped.DetectionCount
+    }
+
+    It 'names the file of bad records and the detection on an unknown image, as before' {
+        $bad = Join-Path $TestDrive 'bad.json'
+        Set-Content $bad '[{"image_id": 42, "category_id": 18, "bbox": [1, 2, 3, 4], "score": 0.5}, {"image_id": 42, "category_id": 18, "bbox": [1, 2, 3], "score": 0.5}, {"image_id": 7, "category_id": 18, "bbox": [1, 2, 3, 4], "score": 0.5}]'
+        $null = Measure-Detection -GroundTruth $fakeTruth -Path $bad -ErrorAction SilentlyContinue -ErrorVariable errors
+        $errors.Count | Should -Be 2
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'SkippedRecords*,BoxFusion.Commands.MeasureDetectionCommand'
+        "$($errors[0])" | Should -BeLike "*bad.json*record 1*"
+        $errors[1].FullyQualifiedErrorId | Should -Be 'ImageNotInGroundTruth,BoxFusion.Commands.MeasureDetectionCommand'
+        "$($errors[1])" | Should -BeLike 'Detection 1 is on image 7,*'
+    }
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Threading.Tasks;
@@ -10,19 +11,28 @@ namespace BoxFusion.Evaluation
     {
         private sealed class Scratch
         {
-            public int[] Slots = new int[64], Rank = new int[64], SortTmp;
+            public int[] Slots = new int[64], Order = new int[64], Rank = new int[64], KeptAt = new int[64], SortTmp;
             public ushort[] Matched = new ushort[64], Ignored = new ushort[64], FMatched = new ushort[64], FIgnored = new ushort[64];
-            public double[] FScore = new double[64], SortedScore = new double[64];
+            public double[] FScore = new double[64], SortedScore = new double[64], CellScore = new double[64];
             public double[] CandRc = new double[64], CandPr = new double[64], CandScore = new double[64];
-            public int[] CandCount = new int[16], Tp = new int[16], FpExtra = new int[16];
+            public int[] CandCount = new int[16], Tp = new int[16], FpExtra = new int[16], Npig = new int[4];
 
-            public void Ensure(int n)
+            /// <summary>Room for n detections; Matched and Ignored hold n per area range.</summary>
+            public void Ensure(int n, int a)
             {
-                if (Slots.Length >= n) return;
-                int size = Math.Max(n, Slots.Length * 2);
-                Slots = new int[size]; Rank = new int[size];
-                Matched = new ushort[size]; Ignored = new ushort[size]; FMatched = new ushort[size]; FIgnored = new ushort[size];
-                FScore = new double[size]; SortedScore = new double[size];
+                if (Npig.Length < a) Npig = new int[a];
+                if (Slots.Length < n)
+                {
+                    int size = Math.Max(n, Slots.Length * 2);
+                    Slots = new int[size]; Order = new int[size]; Rank = new int[size]; KeptAt = new int[size];
+                    FMatched = new ushort[size]; FIgnored = new ushort[size];
+                    FScore = new double[size]; SortedScore = new double[size]; CellScore = new double[size];
+                }
+                if (Matched.Length < checked(n * a))
+                {
+                    Matched = new ushort[Math.Max(n * a, Matched.Length * 2)];
+                    Ignored = new ushort[Matched.Length];
+                }
             }
 
             public void EnsureCandidates(int t, int cap)
@@ -66,7 +76,7 @@ namespace BoxFusion.Evaluation
             }
             run.Recall = new double[T * K * A * M];
             for (int i = 0; i < run.Recall.Length; i++) run.Recall[i] = -1;
-            Parallel.For(0, K, parallel, () => new Scratch(), (k, _, s) =>
+            Parallel.For(0, K, parallel, () => new Scratch(), [MethodImpl(Tiering.Hot)] (k, _, s) =>
             {
                 AccumulateCategory(run, s, k);
                 return s;
@@ -80,61 +90,108 @@ namespace BoxFusion.Evaluation
             run.Scores = null;
         }
 
+        [MethodImpl(Tiering.Hot)]
         private static void AccumulateCategory(EvaluationRun run, Scratch s, int k)
         {
             int cs = run.CatCellStart[k], ce = run.CatCellStart[k + 1];
             if (cs == ce) return;   // no image has GT or detections of this category: its entries stay -1
-            int T = run.T, R = run.R, A = run.A, M = run.M;
+            int A = run.A, M = run.M;
             int total = 0;
             for (int ci = cs; ci < ce; ci++) total += run.CellD[run.CatCells[ci]];
-            s.Ensure(total);
+            s.Ensure(total, A);
             // All images' kept detections of the category, in image order, then ranked by score with a stable sort,
-            // so equal scores keep image order as in pycocotools (its mergesort) and the curve is the same.
+            // so equal scores keep image order as in pycocotools (its mergesort) and the curve is the same. The scores
+            // are gathered first and positions sorted by them: the sort then reads a small array, not the whole run's.
             int n = 0;
             for (int ci = cs; ci < ce; ci++)
             {
                 int c = run.CatCells[ci];
                 int start = run.CellSlotStart[c], D = run.CellD[c];
-                for (int d = 0; d < D; d++) s.Slots[n++] = start + d;
+                for (int d = 0; d < D; d++)
+                {
+                    s.Slots[n] = start + d;
+                    s.CellScore[n] = run.SlotScore[start + d];
+                    s.Order[n] = n;
+                    n++;
+                }
             }
-            StableSort.Sort(s.Slots, 0, total, ref s.SortTmp, new SlotScoreOrder { Score = run.SlotScore });
-            // Each detection's rank within its own image: a max-detections limit keeps the image's top ranks only.
-            // Ranks and scores are gathered once, in rank order, so the passes below (every area range and
-            // max-detections) read them in sequence.
+            StableSort.Sort(s.Order, 0, total, ref s.SortTmp, new SlotScoreOrder { Score = s.CellScore });
+            // Each detection's rank within its own image (a max-detections limit keeps the image's top ranks only), its
+            // score, and its matches in every area range, gathered once in score order so the passes below read in sequence.
+            int maxRank = -1;
             for (int j = 0; j < total; j++)
             {
-                int slot = s.Slots[j];
-                s.Rank[j] = run.SlotRank[slot];
-                s.SortedScore[j] = run.SlotScore[slot];
+                int position = s.Order[j], slot = s.Slots[position];
+                int rank = s.Rank[j] = run.SlotRank[slot];
+                if (rank > maxRank) maxRank = rank;
+                s.SortedScore[j] = s.CellScore[position];
+                for (int a = 0, at = slot * A; a < A; a++, at++)
+                {
+                    s.Matched[a * total + j] = run.SlotMatched[at];
+                    s.Ignored[a * total + j] = run.SlotIgnored[at];
+                }
             }
-
             for (int a = 0; a < A; a++)
             {
                 int npig = 0;
                 for (int ci = cs; ci < ce; ci++) npig += run.CellNpig[run.CatCells[ci] * A + a];
-                if (npig == 0) continue;
+                s.Npig[a] = npig;
+            }
+
+            for (int m = 0; m < M; m++)
+            {
+                int maxDet = run.MaxDets[m];
+                if (maxDet > maxRank)
+                {
+                    // The limit keeps every detection: the gathered arrays serve as they are.
+                    for (int a = 0; a < A; a++)
+                    {
+                        int npig = s.Npig[a];
+                        if (npig == 0) continue;
+                        var kept = new Kept(s.Matched, s.Ignored, a * total, s.SortedScore);
+                        if (!PrecisionRecall(run, s, kept, total, npig, Math.Min(total, npig) + 1, k, a, m))
+                            PrecisionRecall(run, s, kept, total, npig, total + 1, k, a, m);
+                    }
+                    continue;
+                }
+                int nd = 0;
                 for (int j = 0; j < total; j++)
                 {
-                    int at = s.Slots[j] * A + a;
-                    s.Matched[j] = run.SlotMatched[at];
-                    s.Ignored[j] = run.SlotIgnored[at];
+                    if (s.Rank[j] >= maxDet) continue;
+                    s.KeptAt[nd] = j;
+                    s.FScore[nd] = s.SortedScore[j];
+                    nd++;
                 }
-                for (int m = 0; m < M; m++)
+                for (int a = 0; a < A; a++)
                 {
-                    int maxDet = run.MaxDets[m];
-                    int nd = 0;
-                    for (int j = 0; j < total; j++)
+                    int npig = s.Npig[a];
+                    if (npig == 0) continue;
+                    for (int i = 0, b = a * total; i < nd; i++)
                     {
-                        if (s.Rank[j] >= maxDet) continue;
-                        s.FMatched[nd] = s.Matched[j];
-                        s.FIgnored[nd] = s.Ignored[j];
-                        s.FScore[nd] = s.SortedScore[j];
-                        nd++;
+                        s.FMatched[i] = s.Matched[b + s.KeptAt[i]];
+                        s.FIgnored[i] = s.Ignored[b + s.KeptAt[i]];
                     }
-                    if (!PrecisionRecall(run, s, nd, npig, Math.Min(nd, npig) + 1, k, a, m))
-                        PrecisionRecall(run, s, nd, npig, nd + 1, k, a, m);
+                    var kept = new Kept(s.FMatched, s.FIgnored, 0, s.FScore);
+                    if (!PrecisionRecall(run, s, kept, nd, npig, Math.Min(nd, npig) + 1, k, a, m))
+                        PrecisionRecall(run, s, kept, nd, npig, nd + 1, k, a, m);
                 }
             }
+        }
+
+        /// <summary>The detections one (k, a, m) counts, in score order: matches and ignores from Offset on, and scores from 0.</summary>
+        private readonly struct Kept
+        {
+            public Kept(ushort[] matched, ushort[] ignored, int offset, double[] scores)
+            {
+                Matched = matched;
+                Ignored = ignored;
+                Offset = offset;
+                Scores = scores;
+            }
+
+            public readonly ushort[] Matched, Ignored;
+            public readonly int Offset;
+            public readonly double[] Scores;
         }
 
         /// <summary>
@@ -146,7 +203,8 @@ namespace BoxFusion.Evaluation
         /// Returns false if a threshold had more than cap - 1 true positives (cannot happen: each counted GT matches at
         /// most one detection per threshold), so the caller can retry with a larger cap.
         /// </summary>
-        private static bool PrecisionRecall(EvaluationRun run, Scratch s, int nd, int npig, int cap, int k, int a, int m)
+        [MethodImpl(Tiering.Hot)]
+        private static bool PrecisionRecall(EvaluationRun run, Scratch s, in Kept kept, int nd, int npig, int cap, int k, int a, int m)
         {
             int T = run.T;
             int allT = (1 << T) - 1;
@@ -155,10 +213,13 @@ namespace BoxFusion.Evaluation
             int[] count = s.CandCount, tp = s.Tp, fpExtra = s.FpExtra;
             for (int t = 0; t < T; t++) { count[t] = 0; tp[t] = 0; fpExtra[t] = 0; }
             int fpAll = 0;   // detections that are false positives at every threshold (the common case)
+            ushort[] matched = kept.Matched, ignored = kept.Ignored;
+            double[] scoresKept = kept.Scores;
+            int offset = kept.Offset;
             for (int j = 0; j < nd; j++)
             {
-                int nonIgnored = ~s.FIgnored[j] & allT;
-                int tpm = s.FMatched[j] & nonIgnored;
+                int nonIgnored = ~ignored[offset + j] & allT;
+                int tpm = matched[offset + j] & nonIgnored;
                 int fpm = nonIgnored & ~tpm;
                 if (fpm == allT) fpAll++;
                 else if (nonIgnored != 0)
@@ -173,7 +234,7 @@ namespace BoxFusion.Evaluation
                         if (count[t]++ == cap) return false;
                         rc[at] = tpd / npig;
                         pr[at] = tpd / (fpd + tpd + NumPy.Spacing1);
-                        score[at] = s.FScore[j];
+                        score[at] = scoresKept[j];
                     }
                 }
                 if (j == 0)
@@ -185,7 +246,7 @@ namespace BoxFusion.Evaluation
                         int at = t * cap + count[t]++;
                         rc[at] = 0;
                         pr[at] = 0;
-                        score[at] = s.FScore[0];
+                        score[at] = scoresKept[0];
                     }
                 }
             }

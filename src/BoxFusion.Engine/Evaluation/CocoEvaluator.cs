@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,8 +17,22 @@ namespace BoxFusion.Evaluation
         /// <exception cref="UnknownImageException">A detection's image is not in the ground truth.</exception>
         public static CocoStats Evaluate(CocoGroundTruth gt, IReadOnlyList<Detection> detections, EvaluationOptions options = null, CancellationToken cancel = default)
         {
-            if (gt == null) throw new ArgumentNullException(nameof(gt));
             if (detections == null) throw new ArgumentNullException(nameof(detections));
+            return Evaluate(gt, detections, null, options, cancel);
+        }
+
+        /// <summary>Evaluates detections held as columns of values (boxes only: iouType 'bbox'), as the same detections as objects.</summary>
+        /// <exception cref="UnknownImageException">A detection's image is not in the ground truth.</exception>
+        public static CocoStats Evaluate(CocoGroundTruth gt, DetectionColumns detections, EvaluationOptions options = null, CancellationToken cancel = default)
+        {
+            if (detections == null) throw new ArgumentNullException(nameof(detections));
+            if (options?.IouType == IouType.Segm) throw new ArgumentException("Columns of values hold no masks: segm evaluation takes Detection objects.", nameof(options));
+            return Evaluate(gt, null, detections, options, cancel);
+        }
+
+        private static CocoStats Evaluate(CocoGroundTruth gt, IReadOnlyList<Detection> detections, DetectionColumns columns, EvaluationOptions options, CancellationToken cancel)
+        {
+            if (gt == null) throw new ArgumentNullException(nameof(gt));
             options = options ?? new EvaluationOptions();
             var maxDets = (int[])(options.MaxDetections ?? throw new ArgumentException("MaxDetections is null.", nameof(options))).Clone();
             if (maxDets.Length < 3)
@@ -37,6 +52,7 @@ namespace BoxFusion.Evaluation
                 HonorIgnoreField = options.HonorIgnoreField,
                 KeepPrecisionRecall = options.KeepPrecisionRecall,
                 Dets = detections,
+                DetCount = detections?.Count ?? columns.Count,
                 Segm = options.IouType == IouType.Segm,
             };
             run.T = run.IouThrs.Length;
@@ -65,7 +81,7 @@ namespace BoxFusion.Evaluation
                 if (!catIndex.ContainsKey(c.Id)) { catIndex.Add(c.Id, catList.Count); catList.Add(c); }
             run.K = catList.Count;
 
-            ResolveDetections(run, gt, imageIndex, catIndex, parallel);
+            ResolveDetections(run, columns, gt, imageIndex, catIndex, parallel);
             ResolveGroundTruth(run, gt, imageIndex, catIndex);
             var maskCounts = MaskEvaluation.Prepare(run, gt, images, parallel);
             cancel.ThrowIfCancellationRequested();
@@ -93,7 +109,7 @@ namespace BoxFusion.Evaluation
             {
                 Accumulation.Release(run);
             }
-            var result = new CocoStats(stats, perCategory, run.I, detections.Count, maxDets) { IouType = options.IouType, PrecisionRecall = curves };
+            var result = new CocoStats(stats, perCategory, run.I, run.DetCount, maxDets) { IouType = options.IouType, PrecisionRecall = curves };
             if (maskCounts != null)
             {
                 result.DetectionsWithoutMask = maskCounts.WithoutMask;
@@ -113,18 +129,21 @@ namespace BoxFusion.Evaluation
         }
 
         /// <summary>loadRes: every detection's image must be in the GT; categories not in the GT are not evaluated.</summary>
-        private static void ResolveDetections(EvaluationRun run, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex,
+        private static void ResolveDetections(EvaluationRun run, DetectionColumns columns, CocoGroundTruth gt, Dictionary<CocoImage, int> imageIndex,
             Dictionary<int, int> catIndex, ParallelOptions parallel)
         {
             var dets = run.Dets;
-            int n = dets.Count;
+            int n = run.DetCount;
             var detImage = new int[n];
             run.DetK = new int[n];
-            run.DetScore = new double[n];
-            run.DetBox = new double[4 * n];
-            run.DetArea = new double[n];
+            // Columns already hold the values in the evaluator's layout (their arrays may be longer than n); objects are copied.
+            run.DetScore = columns?.Scores ?? new double[n];
+            run.DetBox = columns?.Boxes ?? new double[4 * n];
+            run.DetArea = columns?.Areas ?? new double[n];
+            var imageIds = columns?.ImageIds;
+            var categoryIds = columns?.CategoryIds;
             // loadRes: results whose first record has no bbox are sized by their masks' areas, else by box area.
-            bool areaFromMask = n > 0 && dets[0] != null && dets[0].BoxFromMask;
+            bool areaFromMask = dets != null && n > 0 && dets[0] != null && dets[0].BoxFromMask;
             // category id -> index by array for the usual small ids; the dictionary for the rest
             int maxSmall = -1;
             foreach (int id in catIndex.Keys)
@@ -138,16 +157,16 @@ namespace BoxFusion.Evaluation
             var firstProblem = new int[chunks];
             var problemId = new object[chunks];
             var problemError = new Exception[chunks];   // an ambiguous file name, thrown as it is (not wrapped by Parallel.For)
-            Parallel.For(0, chunks, parallel, part =>
+            Parallel.For(0, chunks, parallel, [MethodImpl(Tiering.Hot)] (part) =>
             {
                 firstProblem[part] = -1;
                 object lastId = null;
                 int lastImage = -1;
                 for (int j = part * chunk, end = Math.Min(n, j + chunk); j < end; j++)
                 {
-                    var d = dets[j];
-                    object id = d?.ImageId;
-                    if (d == null || id == null) { firstProblem[part] = j; return; }
+                    var d = dets?[j];
+                    object id = dets == null ? imageIds[j] : d?.ImageId;
+                    if (id == null) { firstProblem[part] = j; return; }
                     int i;
                     if (lastImage >= 0 && (ReferenceEquals(id, lastId) || id.Equals(lastId)))
                         i = lastImage;   // detections usually come image by image
@@ -163,13 +182,18 @@ namespace BoxFusion.Evaluation
                         lastId = id;
                     }
                     detImage[j] = i;
-                    run.DetScore[j] = d.Score;
-                    run.DetBox[4 * j] = d.X;
-                    run.DetBox[4 * j + 1] = d.Y;
-                    run.DetBox[4 * j + 2] = d.Width;
-                    run.DetBox[4 * j + 3] = d.Height;
-                    run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
-                    int c = d.CategoryId, k;
+                    int c, k;
+                    if (d == null) c = categoryIds[j];
+                    else
+                    {
+                        run.DetScore[j] = d.Score;
+                        run.DetBox[4 * j] = d.X;
+                        run.DetBox[4 * j + 1] = d.Y;
+                        run.DetBox[4 * j + 2] = d.Width;
+                        run.DetBox[4 * j + 3] = d.Height;
+                        run.DetArea[j] = areaFromMask && d.Mask != null && !d.Mask.IsPolygon ? d.Mask.Area : d.Width * d.Height;
+                        c = d.CategoryId;
+                    }
                     run.DetK[j] = (c >= 0 && c < catLookup.Length ? (k = catLookup[c]) >= 0 : catIndex.TryGetValue(c, out k)) ? k : -1;
                 }
             });
@@ -178,7 +202,7 @@ namespace BoxFusion.Evaluation
                 int j = firstProblem[part];
                 if (j < 0) continue;
 #pragma warning disable CA2208 // the list is Evaluate's 'detections' argument: name that, not this helper's parameter
-                if (dets[j] == null) throw new ArgumentException("Detection " + j + " is null.", "detections");
+                if (dets != null && dets[j] == null) throw new ArgumentException("Detection " + j + " is null.", "detections");
 #pragma warning restore CA2208
                 if (problemError[part] != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(problemError[part]).Throw();
                 throw new UnknownImageException(problemId[part], j, gt.Path);

@@ -1,9 +1,21 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Collections.Generic;
 using BoxFusion.Coco;
 
 namespace BoxFusion.Evaluation
 {
+    /// <summary>How the evaluation's loops are compiled.</summary>
+    internal static class Tiering
+    {
+        /// <summary>
+        /// AggressiveOptimization (not named in netstandard2.0): the loops that run over millions of detections are compiled
+        /// optimised at once. A scoring runs them once, often in a fresh process, where they would otherwise spend much of
+        /// the run as quick first-tier code before the runtime recompiles them.
+        /// </summary>
+        public const MethodImplOptions Hot = (MethodImplOptions)512;
+    }
+
     /// <summary>pycocotools' Params for iouType 'bbox', with numpy's arithmetic.</summary>
     internal sealed class EvaluationParams
     {
@@ -23,7 +35,8 @@ namespace BoxFusion.Evaluation
         public int MaxDetLast;
         public bool HonorIgnoreField;
 
-        public IReadOnlyList<Detection> Dets;
+        public IReadOnlyList<Detection> Dets;   // the detections as objects; null when they came as columns (boxes only)
+        public int DetCount;
         public int[] DetK;             // per input detection: category index, or -1 when not evaluated
         public double[] DetScore;      // per input detection
         public double[] DetBox;        // per input detection: x, y, width, height

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using BoxFusion.Coco;
@@ -57,7 +58,7 @@ namespace BoxFusion.Evaluation
             run.ImageSlotCount = new int[I];
 
             // Pass 1: order each image's detections (category, then score) and GT (category), count cells and kept detections.
-            Parallel.For(0, I, parallel, () => new Scratch(), (i, _, s) =>
+            Parallel.For(0, I, parallel, () => new Scratch(), [MethodImpl(Tiering.Hot)] (i, _, s) =>
             {
                 int ds = run.ImageDtStart[i], de = run.ImageDtStart[i + 1];
                 int gs = run.ImageGtStart[i], ge = run.ImageGtStart[i + 1];
@@ -98,7 +99,7 @@ namespace BoxFusion.Evaluation
             run.SlotIgnored = new ushort[slotCount * run.A];
 
             // Pass 2: evaluate every cell.
-            Parallel.For(0, I, parallel, () => new Scratch(), (i, _, s) =>
+            Parallel.For(0, I, parallel, () => new Scratch(), [MethodImpl(Tiering.Hot)] (i, _, s) =>
             {
                 int ds = run.ImageDtStart[i], de = run.ImageDtStart[i + 1];
                 int gs = run.ImageGtStart[i], ge = run.ImageGtStart[i + 1];
@@ -148,6 +149,7 @@ namespace BoxFusion.Evaluation
         /// overlaps enough. That keeps the work near D x (few) instead of D x G x thresholds, and needs no D x G IoU matrix
         /// (50,000 x 50,000 would not fit in memory).
         /// </remarks>
+        [MethodImpl(Tiering.Hot)]
         private static void EvaluateCell(EvaluationRun run, Scratch s, int image, int cell, int slot, int dStart, int D, int gStart, int G, CancellationToken cancel)
         {
             int T = run.T, A = run.A;
@@ -233,6 +235,7 @@ namespace BoxFusion.Evaluation
         /// Appends, in file order, the GTs g in [from, to) whose IoU with detection d is not below <paramref name="lowest"/>
         /// (maskUtils.iou for boxes; a NaN IoU stays a candidate, as pycocotools' "iou &lt; t" is false for it). Returns the count.
         /// </summary>
+        [MethodImpl(Tiering.Hot)]
         private static int Candidates(Scratch s, int d, int from, int to, double lowest, int count)
         {
             double dx = s.DX[d], dy = s.DY[d], dw = s.DW[d], dh = s.DH[d];
@@ -298,6 +301,7 @@ namespace BoxFusion.Evaluation
         /// floating-point sums bbIou forms), and gx + gw &lt;= gx + widest; so only gx with gx + widest &gt; dx and gx &lt; dx + dw
         /// need trying. Every candidate of the full scan is among them; the result is put back in file order.
         /// </summary>
+        [MethodImpl(Tiering.Hot)]
         private static int SweepCandidates(Scratch s, int d, int G, double lowest, double widest)
         {
             double dx = s.DX[d], dy = s.DY[d], dw = s.DW[d], dh = s.DH[d];
@@ -326,6 +330,7 @@ namespace BoxFusion.Evaluation
         }
 
         /// <summary>evaluateImg's matching of detection d against its candidates, for every area range and threshold.</summary>
+        [MethodImpl(Tiering.Hot)]
         private static void Match(EvaluationRun run, Scratch s, int slot, int d, int G, int count)
         {
             int T = run.T, A = run.A;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace BoxFusion.Evaluation
 {
@@ -82,6 +83,7 @@ namespace BoxFusion.Evaluation
     /// <summary>Stable merge sort of index arrays (the semantics of numpy's kind='mergesort').</summary>
     internal static class StableSort
     {
+        [MethodImpl(Tiering.Hot)]
         public static void Sort<TOrder>(int[] items, int start, int count, ref int[] scratch, TOrder order) where TOrder : struct, IIndexOrder
         {
             if (count < 2) return;
@@ -118,6 +120,7 @@ namespace BoxFusion.Evaluation
             if (src != items) Array.Copy(src, srcBase, items, start, count);
         }
 
+        [MethodImpl(Tiering.Hot)]
         private static void InsertionSort<TOrder>(int[] a, int start, int count, TOrder order) where TOrder : struct, IIndexOrder
         {
             for (int i = start + 1; i < start + count; i++)

@@ -18,6 +18,9 @@ namespace BoxFusion.Commands
     {
         private const string AllName = "(all)";
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
+        // -Path with boxes: each group's detections as columns of values, read from the files with no object per record.
+        private readonly Dictionary<string, DetectionColumns> columnGroups = new Dictionary<string, DetectionColumns>(ModelNames.Comparer);
+        private ResultFileImport valueImport;
         private readonly List<string> groupOrder = new List<string>();
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
@@ -52,6 +55,55 @@ namespace BoxFusion.Commands
             // Before any input is read, so a mistyped path fails at once rather than after a long read.
             groundTruth = ImageInfoSource.Resolve(this, GroundTruth, nameof(GroundTruth), imagesOnly: false, needsAnnotations: true, masks: IouType == IouType.Segm);
             base.BeginProcessing();
+        }
+
+        protected override void ProcessRecord()
+        {
+            // Segm needs each detection's mask as an object; piped input is objects already.
+            if (ParameterSetName == InputSet || IouType == IouType.Segm)
+            {
+                base.ProcessRecord();
+                return;
+            }
+            bool literal = ParameterSetName == LiteralPathSet;
+            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+            var names = ModelNaming.NamesFor(this, files, Model);
+            using (valueImport = new ResultFileImport(this, 1))
+            {
+                DetectionColumns columns = null;
+                string path = null, model = null;
+                valueImport.ReadValueBlocks(files, names, ReadThreads, block =>
+                {
+                    if (columns == null) columns = ColumnsFor(model);
+                    columns.Add(block, path);
+                }, (file, name) =>
+                {
+                    path = file;
+                    model = name ?? "";
+                    columns = null;
+                });
+                valueImport.Complete();
+            }
+            valueImport = null;
+        }
+
+        /// <summary>The columns of a file's group, at the file's first block (so a file without records adds no group, as with objects).</summary>
+        private DetectionColumns ColumnsFor(string model)
+        {
+            if (GroupBy == EvaluationGrouping.None) NoteModel(model);
+            string key = GroupBy == EvaluationGrouping.Model ? model : AllName;
+            if (!columnGroups.TryGetValue(key, out var columns))
+            {
+                columnGroups.Add(key, columns = new DetectionColumns());
+                groupOrder.Add(key);
+            }
+            return columns;
+        }
+
+        protected override void StopProcessing()
+        {
+            valueImport?.Stop();
+            base.StopProcessing();
         }
 
         protected override void Accept(Detection detection)
@@ -92,14 +144,19 @@ namespace BoxFusion.Commands
             for (int i = 0; i < groupOrder.Count; i++)
             {
                 string name = groupOrder[i];
-                var detections = groups.TryGetValue(name, out var list) ? list : new List<Detection>();
-                if (groupOrder.Count > 1 || detections.Count > 200000)
+                columnGroups.TryGetValue(name, out var columns);
+                var detections = columns != null ? null : groups.TryGetValue(name, out var list) ? list : new List<Detection>();
+                if (groupOrder.Count > 1 || (columns?.Count ?? detections.Count) > 200000)
                 {
                     WriteProgress(new ProgressRecord(3, activity,
                         string.Format(CultureInfo.InvariantCulture, "{0} ({1} of {2})", name, i + 1, groupOrder.Count))
                     { PercentComplete = 100 * i / groupOrder.Count });
                 }
-                var stats = Evaluate(gt, detections, options, name);
+                var stats = Evaluate(gt, name, cancel => columns != null
+                    ? CocoEvaluator.Evaluate(gt, columns, options, cancel)
+                    : CocoEvaluator.Evaluate(gt, detections, options, cancel));
+                columns = null;
+                columnGroups.Remove(name);   // its arrays can go before the next group is scored
                 if (stats == null) continue;
                 if (segm) MaskReport.AfterEvaluation(this, stats, detections, name == AllName ? null : name);
                 if (PerCategory.IsPresent)
@@ -112,9 +169,9 @@ namespace BoxFusion.Commands
         }
 
         /// <summary>Runs the evaluation off the pipeline thread so Ctrl+C stops it promptly.</summary>
-        private CocoStats Evaluate(CocoGroundTruth gt, List<Detection> detections, EvaluationOptions options, string name)
+        private CocoStats Evaluate(CocoGroundTruth gt, string name, Func<CancellationToken, CocoStats> evaluate)
         {
-            var work = Task.Run(() => CocoEvaluator.Evaluate(gt, detections, options, Cancellation.Token));
+            var work = Task.Run(() => evaluate(Cancellation.Token));
             try
             {
                 return work.GetAwaiter().GetResult();

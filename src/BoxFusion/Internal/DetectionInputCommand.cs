@@ -83,7 +83,9 @@ namespace BoxFusion.Commands
             bool literal = ParameterSetName == LiteralPathSet;
             var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
             var names = ModelNaming.NamesFor(this, files, Model);
-            import.Read(files, names, ReadThreads, Accept, BeginFile, BlockTaker);
+            var takeBlock = BlockTaker;
+            if (takeBlock != null) import.ReadValueBlocks(files, names, ReadThreads, takeBlock, BeginFile);
+            else import.Read(files, names, ReadThreads, Accept, BeginFile);
             import.Complete();
         }
 

@@ -48,18 +48,32 @@ namespace BoxFusion.Commands
         /// fault have been passed on); records skipped for a problem are one non-terminating error per kind of problem
         /// (SkippedRecords&lt;Problem&gt;, with the count and the first record), so -ErrorAction Stop makes either terminating.
         /// </summary>
-        public void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<Detection> accept, Action<string, string> beginFile = null,
-            Action<RecordBlock> acceptBlock = null)
+        public void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<Detection> accept, Action<string, string> beginFile = null) =>
+            Read(paths, models, threads, true, block =>
+            {
+                var detections = block.Detections;
+                for (int i = 0; i < block.Count; i++) accept(detections[i]);
+            }, beginFile);
+
+        /// <summary>
+        /// As <see cref="Read(IReadOnlyList{string}, IReadOnlyList{string}, int, Action{Detection}, Action{string, string})"/>,
+        /// handing over blocks of values (no object per record) for a consumer in the engine to copy; a block's arrays serve
+        /// again once <paramref name="accept"/> returns.
+        /// </summary>
+        public void ReadValueBlocks(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<RecordBlock> accept, Action<string, string> beginFile = null) =>
+            Read(paths, models, threads, false, accept, beginFile);
+
+        private void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, bool detections, Action<RecordBlock> accept, Action<string, string> beginFile)
         {
             if (paths.Count == 0) return;
             try
             {
-                using (var reading = new ParallelFileReading(paths, models, threads, detections: acceptBlock == null, cancel: stop.Token))
+                using (var reading = new ParallelFileReading(paths, models, threads, detections, cancel: stop.Token))
                 {
                     for (int i = 0; i < paths.Count; i++)
                     {
                         beginFile?.Invoke(paths[i], models[i]);
-                        Read(reading, i, paths[i], models[i], accept, acceptBlock, paths.Count);
+                        Read(reading, i, paths[i], models[i], accept, paths.Count);
                     }
                 }
             }
@@ -69,19 +83,14 @@ namespace BoxFusion.Commands
             }
         }
 
-        private void Read(ParallelFileReading reading, int index, string path, string model, Action<Detection> accept, Action<RecordBlock> acceptBlock, int fileCount)
+        private void Read(ParallelFileReading reading, int index, string path, string model, Action<RecordBlock> accept, int fileCount)
         {
             CocoResultReader reader = null;
             try
             {
                 foreach (var block in reading.ReadFile(index))
                 {
-                    if (acceptBlock != null) acceptBlock(block);
-                    else
-                    {
-                        var detections = block.Detections;
-                        for (int i = 0; i < block.Count; i++) accept(detections[i]);
-                    }
+                    accept(block);
                     if (Stopping) throw new PipelineStoppedException();
                     Report(path, block.Position, block.Length, index + 1, fileCount);
                 }
