@@ -11,6 +11,12 @@ namespace BoxFusion.Fusion
         public int LastMember;
     }
 
+    /// <summary>A WBF cluster's fused box with its area, packed for the search over the run's clusters.</summary>
+    internal struct ClusterExtent
+    {
+        public double X1, Y1, X2, Y2, Area;
+    }
+
     /// <summary>Per-thread buffers reused from image to image, so fusing allocates almost nothing.</summary>
     internal sealed class FusionScratch
     {
@@ -26,6 +32,8 @@ namespace BoxFusion.Fusion
         public PreparedBox[] SortedBoxes = new PreparedBox[256];
         public FusedBox[] Fused = new FusedBox[256];
         public ClusterSums[] Sums = new ClusterSums[256];
+        /// <summary>WBF: each cluster's current box and area, by fused index (see WeightedBoxesFusion.BestCluster).</summary>
+        public ClusterExtent[] Extents = new ClusterExtent[256];
         public int FusedCount;
         public double[] Work = new double[256];
         /// <summary>Members of every fused box, each box's run contiguous (see FusedBox.MemberStart).</summary>
@@ -88,6 +96,7 @@ namespace BoxFusion.Fusion
             {
                 Array.Resize(ref Fused, Fused.Length * 2);
                 Array.Resize(ref Sums, Sums.Length * 2);
+                Array.Resize(ref Extents, Extents.Length * 2);
             }
             return FusedCount++;
         }
