@@ -29,6 +29,7 @@ namespace BoxFusion.Fusion
         /// <summary>Counting-sort buckets by category (see BoxSorter).</summary>
         public int[] CategoryStart = new int[128];
         public int[] SortIndex = new int[256];
+        public readonly ScoreRadix Radix = new ScoreRadix();
         public PreparedBox[] SortedBoxes = new PreparedBox[256];
         public FusedBox[] Fused = new FusedBox[256];
         public ClusterSums[] Sums = new ClusterSums[256];
