@@ -11,6 +11,12 @@ namespace BoxFusion.Fusion
         public int LastMember;
     }
 
+    /// <summary>A WBF cluster's fused box with its area, packed for the search over the run's clusters.</summary>
+    internal struct ClusterExtent
+    {
+        public double X1, Y1, X2, Y2, Area;
+    }
+
     /// <summary>Per-thread buffers reused from image to image, so fusing allocates almost nothing.</summary>
     internal sealed class FusionScratch
     {
@@ -23,9 +29,12 @@ namespace BoxFusion.Fusion
         /// <summary>Counting-sort buckets by category (see BoxSorter).</summary>
         public int[] CategoryStart = new int[128];
         public int[] SortIndex = new int[256];
+        public readonly ScoreRadix Radix = new ScoreRadix();
         public PreparedBox[] SortedBoxes = new PreparedBox[256];
         public FusedBox[] Fused = new FusedBox[256];
         public ClusterSums[] Sums = new ClusterSums[256];
+        /// <summary>WBF: each cluster's current box and area, by fused index (see WeightedBoxesFusion.BestCluster).</summary>
+        public ClusterExtent[] Extents = new ClusterExtent[256];
         public int FusedCount;
         public double[] Work = new double[256];
         /// <summary>Members of every fused box, each box's run contiguous (see FusedBox.MemberStart).</summary>
@@ -88,6 +97,7 @@ namespace BoxFusion.Fusion
             {
                 Array.Resize(ref Fused, Fused.Length * 2);
                 Array.Resize(ref Sums, Sums.Length * 2);
+                Array.Resize(ref Extents, Extents.Length * 2);
             }
             return FusedCount++;
         }

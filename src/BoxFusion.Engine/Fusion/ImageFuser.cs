@@ -80,13 +80,53 @@ namespace BoxFusion.Fusion
             return result;
         }
 
-        /// <summary>Fused boxes by score, highest first, ties by the input order of their founding box (a primitive-key sort).</summary>
+        /// <summary>
+        /// Fused boxes by score, highest first, ties by the input order of their founding box: one order, since no two
+        /// boxes share a founder. A radix sort on coarse keys (ScoreRadix), then each run of equal keys in the exact order.
+        /// </summary>
         private static int[] RankFused(FusionScratch s)
+        {
+            int n = s.FusedCount;
+            if (s.SortIndex.Length < n) s.SortIndex = new int[n * 2];
+            var index = s.SortIndex;
+            var fused = s.Fused;
+            var keys = s.Radix.KeysFor(n);
+            for (int i = 0; i < n; i++)
+            {
+                double score = fused[i].Score;
+                if (!(score >= 0)) return RankByExactScores(s); // NaN or negative: never from valid input, but ranked all the same
+                keys[i] = ScoreRadix.DescendingKey(score);
+            }
+            if (n < 2) { if (n == 1) index[0] = 0; return index; }
+            var sorted = s.Radix.Sort(n, index);
+            for (int i = 0; i < n;)
+            {
+                int j = i + 1;
+                while (j < n && sorted[j] == sorted[i]) j++;
+                if (j - i > 1) InsertByScoreThenOrder(fused, index, i, j);
+                i = j;
+            }
+            return index;
+        }
+
+        private static void InsertByScoreThenOrder(FusedBox[] fused, int[] index, int start, int end)
+        {
+            for (int a = start + 1; a < end; a++)
+            {
+                int v = index[a], b = a - 1;
+                while (b >= start && RanksAfter(fused[index[b]], fused[v])) { index[b + 1] = index[b]; b--; }
+                index[b + 1] = v;
+            }
+        }
+
+        private static bool RanksAfter(in FusedBox a, in FusedBox b) => a.Score < b.Score || (a.Score == b.Score && a.Order > b.Order);
+
+        /// <summary>RankFused's order by a sort of the scores themselves: the general path, for scores it cannot pack.</summary>
+        private static int[] RankByExactScores(FusionScratch s)
         {
             int n = s.FusedCount;
             var index = s.SortIndex;
             var keys = s.Work;
-            if (index.Length < n) { index = s.SortIndex = new int[n * 2]; }
             if (keys.Length < n) { keys = s.Work = new double[n * 2]; }
             for (int i = 0; i < n; i++) { index[i] = i; keys[i] = -s.Fused[i].Score; }
             Array.Sort(keys, index, 0, n);

@@ -38,6 +38,7 @@ namespace BoxFusion.Fusion
                     sum.AccX1 = b.WeightedScore * b.X1; sum.AccY1 = b.WeightedScore * b.Y1;
                     sum.AccX2 = b.WeightedScore * b.X2; sum.AccY2 = b.WeightedScore * b.Y2;
                     sum.LastMember = j;
+                    SetExtent(s, k, ref f);
                 }
                 else
                 {
@@ -57,6 +58,7 @@ namespace BoxFusion.Fusion
                     {
                         f.X1 = sum.AccX1 / sum.SumWeightedScore; f.Y1 = sum.AccY1 / sum.SumWeightedScore;
                         f.X2 = sum.AccX2 / sum.SumWeightedScore; f.Y2 = sum.AccY2 / sum.SumWeightedScore;
+                        SetExtent(s, best, ref f);
                     }
                     f.Score = max ? sum.MaxWeightedScore : sum.SumWeightedScore / f.MemberCount;
                 }
@@ -65,10 +67,18 @@ namespace BoxFusion.Fusion
             s.FlattenChains(firstCluster);
         }
 
+        private static void SetExtent(FusionScratch s, int c, ref FusedBox f)
+        {
+            ref var e = ref s.Extents[c];
+            e.X1 = f.X1; e.Y1 = f.Y1; e.X2 = f.X2; e.Y2 = f.Y2;
+            e.Area = (f.X2 - f.X1) * (f.Y2 - f.Y1);
+        }
+
         /// <summary>
         /// The cluster whose fused box overlaps the box most, IoU strictly above the threshold (the first on ties), or -1.
-        /// The IoU is PreparedBox.Iou's arithmetic, inlined with the box's area computed once; boxes that do not
-        /// overlap are passed over at once (IoU 0 never beats a threshold, which is at least 0).
+        /// The IoU is PreparedBox.Iou's arithmetic with both areas computed once. Without branches on the overlap
+        /// (most boxes of a category miss most clusters, in no pattern a predictor learns): a negative width or height
+        /// becomes an intersection of 0, whose IoU of 0 (or NaN) never beats the threshold, which is at least 0.
         /// </summary>
         private static int BestCluster(FusionScratch s, in PreparedBox b, int firstCluster, double threshold)
         {
@@ -76,18 +86,17 @@ namespace BoxFusion.Fusion
             double bestIou = threshold;
             double bx1 = b.X1, by1 = b.Y1, bx2 = b.X2, by2 = b.Y2;
             double area = (bx2 - bx1) * (by2 - by1);
-            var fused = s.Fused;
+            var extents = s.Extents;
             int count = s.FusedCount;
             for (int c = firstCluster; c < count; c++)
             {
-                ref var f = ref fused[c];
-                // Plain comparisons for min and max: coordinates are finite, and a zero's sign cannot change a width that is not 0.
-                double w = (f.X2 < bx2 ? f.X2 : bx2) - (f.X1 > bx1 ? f.X1 : bx1);
-                if (w <= 0) continue;
-                double h = (f.Y2 < by2 ? f.Y2 : by2) - (f.Y1 > by1 ? f.Y1 : by1);
-                if (h <= 0) continue;
-                double inter = w * h;
-                double iou = inter / (area + (f.X2 - f.X1) * (f.Y2 - f.Y1) - inter);
+                ref var e = ref extents[c];
+                // Coordinates are finite; a zero's sign, the one thing Min and Max may pick differently from PreparedBox.Iou's
+                // comparisons, changes neither a width that is not 0 nor the verdict on one that is.
+                double w = Math.Min(e.X2, bx2) - Math.Max(e.X1, bx1);
+                double h = Math.Min(e.Y2, by2) - Math.Max(e.Y1, by1);
+                double inter = Math.Max(w, 0) * Math.Max(h, 0);
+                double iou = inter / (area + e.Area - inter);
                 if (iou > bestIou) { bestIou = iou; best = c; }
             }
             return best;
