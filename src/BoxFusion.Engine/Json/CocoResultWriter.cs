@@ -39,11 +39,10 @@ namespace BoxFusion.Json
         }
 
         /// <summary>
-        /// A value as the writer writes it with <paramref name="decimals"/> decimals (negative: unchanged): rounded half away
-        /// from zero, so 12.345 and 12.3449 both shrink to a few characters and read back as the rounded number.
+        /// The double a value reads back as once written with <paramref name="decimals"/> decimals (negative: unchanged):
+        /// its exact binary value rounded half away from zero (see <see cref="RoundedNumber"/>); never -0.
         /// </summary>
-        public static double Round(double value, int decimals) =>
-            decimals < 0 ? value : Math.Round(value, decimals, MidpointRounding.AwayFromZero) + 0.0; // + 0.0: no "-0"
+        public static double Round(double value, int decimals) => decimals < 0 ? value : RoundedNumber.Round(value, decimals);
 
         public long Count { get; private set; }
 
@@ -125,15 +124,15 @@ namespace BoxFusion.Json
             p = Ascii(b, p, ",\"category_id\":");
             p = Number(b, p, d.CategoryId);
             p = Ascii(b, p, ",\"bbox\":[");
-            p = Number(b, p, Round(d.X, decimals));
+            p = Number(b, p, d.X, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Y, decimals));
+            p = Number(b, p, d.Y, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Width, decimals));
+            p = Number(b, p, d.Width, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Height, decimals));
+            p = Number(b, p, d.Height, decimals);
             p = Ascii(b, p, "],\"score\":");
-            p = Number(b, p, Round(d.Score, decimals));
+            p = Number(b, p, d.Score, decimals);
             if (d.Mask != null) p = FormatMask(d.Mask, ref b, p);
             b[p++] = (byte)'}';
             return p;
@@ -151,39 +150,11 @@ namespace BoxFusion.Json
             return p + n;
         }
 
-        private static readonly double[] Pow10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+        /// <summary>Text that reads back as exactly the same double (<see cref="ShortestNumber"/>).</summary>
+        internal static int Number(byte[] b, int p, double value) => ShortestNumber.Write(b, p, value);
 
-        /// <summary>
-        /// Text that reads back as exactly the same double. Values with at most 6 decimals (as detectors and this
-        /// writer's own input usually have) are printed from integers, which is fast; others take the runtime's
-        /// shortest round-trip formatting (on .NET Framework: 15 significant digits).
-        /// </summary>
-        internal static int Number(byte[] b, int p, double value)
-        {
-            double magnitude = Math.Abs(value);
-            if (magnitude < 1e9)
-            {
-                for (int k = 0; k < Pow10.Length; k++)
-                {
-                    double scaled = magnitude * Pow10[k];
-                    double whole = Math.Round(scaled);
-                    if (whole != scaled || whole / Pow10[k] != magnitude) continue;
-                    if (value < 0) b[p++] = (byte)'-';
-                    long digits = (long)whole;
-                    if (k == 0) return Number(b, p, digits);
-                    long intPart = digits / (long)Pow10[k], frac = digits % (long)Pow10[k];
-                    p = Number(b, p, intPart);
-                    b[p++] = (byte)'.';
-                    int start = p;
-                    for (int i = k - 1; i >= 0; i--) { b[start + i] = (byte)('0' + frac % 10); frac /= 10; }
-                    p += k;
-                    while (b[p - 1] == (byte)'0') p--; // k is minimal, so at least one nonzero digit stays
-                    return p;
-                }
-            }
-            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
-            return p + n;
-        }
+        private static int Number(byte[] b, int p, double value, int decimals) =>
+            decimals < 0 ? ShortestNumber.Write(b, p, value) : RoundedNumber.Write(b, p, value, decimals);
 
         public void Dispose()
         {
