@@ -15,7 +15,20 @@ namespace BoxFusion.Json
         private static readonly ulong[] PowersOf10 = Powers(10, 20);
         private static readonly ulong[] PowersOf5 = Powers(5, 28);
         private static readonly double[] SmallPowersOf10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+        private static readonly double[] DoublePowersOf10 = { 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+        private static readonly byte[] DigitPairs = Pairs();
         private const ulong SeventeenDigits = 10000000000000000UL; // the smallest 17-digit number
+
+        private static byte[] Pairs()
+        {
+            var pairs = new byte[200];
+            for (int i = 0; i < 100; i++)
+            {
+                pairs[2 * i] = (byte)('0' + i / 10);
+                pairs[2 * i + 1] = (byte)('0' + i % 10);
+            }
+            return pairs;
+        }
 
         private static ulong[] Powers(ulong radix, int count)
         {
@@ -54,7 +67,9 @@ namespace BoxFusion.Json
 
             // Scale by 10^k so that the integer part q has exactly 17 digits: magnitude × 10^k = mantissa × 5^k / 2^shift,
             // held exactly as the 128-bit product (high, low); rest is what the shift drops, in units of 2^-shift.
-            int k = 16 - (int)Math.Floor((binaryExponent + 52) * 0.30102999566398120);
+            int estimate = (int)Math.Floor((binaryExponent + 52) * 0.30102999566398120); // log10, or one less
+            if (estimate >= -5 && estimate < 9 && magnitude >= DoublePowersOf10[estimate + 6]) estimate++;
+            int k = 16 - estimate;
             ulong q = 0, rest = 0;
             int shift = 0;
             for (int attempt = 0; ; attempt++)
@@ -74,27 +89,29 @@ namespace BoxFusion.Json
             // the units of q × 2^shift. That half is never a whole number, so no candidate lies exactly on the edge.
             ulong halfUnit = PowersOf5[k] >> 1;
 
+            // All 17 digits: q rounded by what the shift dropped (a tie there is the runtime's to settle).
+            ulong halfStep = 1UL << (shift - 1);
+            if (rest == halfStep) return false;
+            bool roundUp = rest > halfStep;
+            if (!Within(roundUp ? 1UL : 0UL, rest, roundUp, shift, halfUnit)) return false;
+            ulong best = q + (roundUp ? 1UL : 0UL);
+
+            // Its trailing zeros can go at no cost: no shorter candidate lies nearer. Values with few decimals (scores
+            // such as 0.750078) have many, and start the search below past them.
+            int start = 1;
+            for (ulong rounded = best; start < 17 && rounded % 10 == 0; start++) rounded /= 10;
+
             // Drop one more trailing digit while the nearest shorter decimal still reads back; once one does not, no
             // shorter one can (the gap is the same on both sides, and the nearest candidate is nearest of them all).
-            ulong best = 0;
-            int dropped = 0;
-            for (int j = 1; j <= 16; j++)
+            ulong kept = start == 1 ? q : q / PowersOf10[start - 1];
+            for (int j = start; j <= 16; j++)
             {
-                ulong unit = PowersOf10[j], kept = q / unit, below = q - kept * unit, half = unit >> 1;
+                kept /= 10; // a constant divisor: cheaper than q / 10^j
+                ulong unit = PowersOf10[j], below = q - kept * unit, half = unit >> 1;
                 bool up = below > half || (below == half && rest != 0);
                 if (!Within(up ? unit - below : below, rest, up, shift, halfUnit)) break;
                 if (below == half && rest == 0) return false; // a tie between two candidates: the runtime decides
                 best = (kept + (up ? 1UL : 0UL)) * unit;
-                dropped = j;
-            }
-            if (dropped == 0)
-            {
-                // All 17 digits are needed: q rounded by what the shift dropped.
-                ulong halfStep = 1UL << (shift - 1);
-                if (rest == halfStep) return false;
-                bool up = rest > halfStep;
-                if (!Within(up ? 1UL : 0UL, rest, up, shift, halfUnit)) return false;
-                best = q + (up ? 1UL : 0UL);
             }
             digits = best;
             scale = k;
@@ -136,41 +153,58 @@ namespace BoxFusion.Json
                 b[p] = (byte)'0';
                 return p + 1;
             }
-            while (digits % 10 == 0 && scale > 0)
+            while (scale > 0)
             {
-                digits /= 10;
+                ulong tenth = digits / 10;
+                if (digits - tenth * 10 != 0) break;
+                digits = tenth;
                 scale--;
             }
-            int count = 1;
-            while (count < PowersOf10.Length && digits >= PowersOf10[count]) count++;
+            int count = PowersOf10.Length;
+            while (count > 1 && digits < PowersOf10[count - 1]) count--;
             int whole = count - scale; // digits before the point
             if (whole <= 0)
             {
                 b[p++] = (byte)'0';
                 b[p++] = (byte)'.';
                 for (int i = whole; i < 0; i++) b[p++] = (byte)'0';
-                return Digits(b, p, digits, count);
+                return Digits(b, p + count - 1, digits, count, -1);
             }
             if (scale <= 0)
             {
-                p = Digits(b, p, digits, count);
+                p = Digits(b, p + count - 1, digits, count, -1);
                 for (int i = scale; i < 0; i++) b[p++] = (byte)'0';
                 return p;
             }
-            ulong unit = PowersOf10[scale], integer = digits / unit;
-            p = Digits(b, p, integer, whole);
-            b[p++] = (byte)'.';
-            return Digits(b, p, digits - integer * unit, scale); // leading zeros kept, trailing ones already gone
+            return Digits(b, p + count, digits, count, scale);
         }
 
-        private static int Digits(byte[] b, int p, ulong value, int count)
+        /// <summary>The digits of value, the last at b[last], a point before the last <paramref name="point"/> of them.</summary>
+        private static int Digits(byte[] b, int last, ulong value, int count, int point)
         {
-            for (int i = count - 1; i >= 0; i--)
+            int p = last, i = 0;
+            while (i < count)
             {
-                b[p + i] = (byte)('0' + (int)(value % 10));
-                value /= 10;
+                if (i == point) b[p--] = (byte)'.';
+                if (count - i >= 2 && point - i != 1)
+                {
+                    // Two digits at a time where no point falls between them.
+                    ulong hundredth = value / 100;
+                    int pair = 2 * (int)(value - hundredth * 100);
+                    b[p--] = DigitPairs[pair + 1];
+                    b[p--] = DigitPairs[pair];
+                    value = hundredth;
+                    i += 2;
+                }
+                else
+                {
+                    ulong tenth = value / 10;
+                    b[p--] = (byte)('0' + (int)(value - tenth * 10));
+                    value = tenth;
+                    i++;
+                }
             }
-            return p + count;
+            return last + 1;
         }
 
         /// <summary>
