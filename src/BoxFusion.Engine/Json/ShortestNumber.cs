@@ -4,20 +4,14 @@ using System.Buffers.Text;
 namespace BoxFusion.Json
 {
     /// <summary>
-    /// The writer's full-precision number text: the fewest significant digits that read back as the same double, as the
-    /// runtime's round-trip formatting chooses them, but found with exact 128-bit integer arithmetic for the magnitudes
-    /// boxes and scores have (1e-4 up to 1e9). Where that arithmetic could not be sure to pick the runtime's digits (a
-    /// power of two, whose gap to the number below is half the gap above; two equally near candidates), and for other
-    /// magnitudes, the runtime formats the value, so the bytes are those of the runtime's formatting in every case.
+    /// The writer's number text: full precision (the fewest digits that read back as the same double) and, for
+    /// -Decimals, a scaled integer in plain notation.
     /// </summary>
     internal static class ShortestNumber
     {
         private static readonly ulong[] PowersOf10 = Powers(10, 20);
-        private static readonly ulong[] PowersOf5 = Powers(5, 28);
         private static readonly double[] SmallPowersOf10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-        private static readonly double[] DoublePowersOf10 = { 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
         private static readonly byte[] DigitPairs = Pairs();
-        private const ulong SeventeenDigits = 10000000000000000UL; // the smallest 17-digit number
 
         private static byte[] Pairs()
         {
@@ -38,111 +32,27 @@ namespace BoxFusion.Json
             return powers;
         }
 
-        /// <summary>Writes <paramref name="value"/> (finite) at <paramref name="p"/>; returns the position after it. 32 bytes suffice.</summary>
+        /// <summary>
+        /// Writes <paramref name="value"/> (finite) at <paramref name="p"/>; returns the position after it. 32 bytes suffice.
+        /// Values with at most 6 decimals below 1e9 are printed from integers; the rest take the runtime's round-trip
+        /// formatting. (An exact 128-bit search for the shortest digits was tried: faster alone, slower in the write stage.)
+        /// </summary>
         internal static int Write(byte[] b, int p, double value)
         {
             double magnitude = Math.Abs(value);
-            if (magnitude >= 1e-4 && magnitude < 1e9 && TryDigits(magnitude, out ulong digits, out int scale))
+            if (magnitude < 1e9)
             {
-                if (value < 0) b[p++] = (byte)'-';
-                return WritePlain(b, p, digits, scale);
+                for (int k = 0; k < SmallPowersOf10.Length; k++)
+                {
+                    double scaled = magnitude * SmallPowersOf10[k];
+                    double whole = Math.Round(scaled);
+                    if (whole != scaled || whole / SmallPowersOf10[k] != magnitude) continue;
+                    if (value < 0) b[p++] = (byte)'-';
+                    return WritePlain(b, p, (ulong)whole, k);
+                }
             }
-            return WriteOtherwise(b, p, value);
-        }
-
-        /// <summary>
-        /// The shortest decimal, as <paramref name="digits"/> × 10^-<paramref name="scale"/>, that reads back as
-        /// <paramref name="magnitude"/> (positive, normal); false where the runtime must decide.
-        /// </summary>
-        internal static bool TryDigits(double magnitude, out ulong digits, out int scale)
-        {
-            digits = 0;
-            scale = 0;
-            long bits = BitConverter.DoubleToInt64Bits(magnitude);
-            ulong fraction = (ulong)bits & 0xFFFFFFFFFFFFFUL;
-            int exponent = (int)(bits >> 52);
-            if (fraction == 0 || exponent == 0) return false;
-            ulong mantissa = fraction | (1UL << 52);
-            int binaryExponent = exponent - 1075; // magnitude = mantissa × 2^binaryExponent
-
-            // Scale by 10^k so that the integer part q has exactly 17 digits: magnitude × 10^k = mantissa × 5^k / 2^shift,
-            // held exactly as the 128-bit product (high, low); rest is what the shift drops, in units of 2^-shift.
-            int estimate = (int)Math.Floor((binaryExponent + 52) * 0.30102999566398120); // log10, or one less
-            if (estimate >= -5 && estimate < 9 && magnitude >= DoublePowersOf10[estimate + 6]) estimate++;
-            int k = 16 - estimate;
-            ulong q = 0, rest = 0;
-            int shift = 0;
-            for (int attempt = 0; ; attempt++)
-            {
-                shift = -(k + binaryExponent);
-                if (attempt > 2 || k < 0 || k >= PowersOf5.Length || shift < 1 || shift > 63) return false;
-                Multiply(mantissa, PowersOf5[k], out ulong high, out ulong low);
-                if ((high >> shift) != 0) { k--; continue; }
-                q = (high << (64 - shift)) | (low >> shift);
-                rest = low & ((1UL << shift) - 1);
-                if (q < SeventeenDigits) k++;
-                else if (q >= 10 * SeventeenDigits) k--;
-                else break;
-            }
-
-            // A decimal reads back as this double when it lies within half a unit in the last place of it: 5^k / 2 in
-            // the units of q × 2^shift. That half is never a whole number, so no candidate lies exactly on the edge.
-            ulong halfUnit = PowersOf5[k] >> 1;
-
-            // All 17 digits: q rounded by what the shift dropped (a tie there is the runtime's to settle).
-            ulong halfStep = 1UL << (shift - 1);
-            if (rest == halfStep) return false;
-            bool roundUp = rest > halfStep;
-            if (!Within(roundUp ? 1UL : 0UL, rest, roundUp, shift, halfUnit)) return false;
-            ulong best = q + (roundUp ? 1UL : 0UL);
-
-            // Its trailing zeros can go at no cost: no shorter candidate lies nearer. Values with few decimals (scores
-            // such as 0.750078) have many, and start the search below past them.
-            int start = 1;
-            for (ulong rounded = best; start < 17 && rounded % 10 == 0; start++) rounded /= 10;
-
-            // Drop one more trailing digit while the nearest shorter decimal still reads back; once one does not, no
-            // shorter one can (the gap is the same on both sides, and the nearest candidate is nearest of them all).
-            ulong kept = start == 1 ? q : q / PowersOf10[start - 1];
-            for (int j = start; j <= 16; j++)
-            {
-                kept /= 10; // a constant divisor: cheaper than q / 10^j
-                ulong unit = PowersOf10[j], below = q - kept * unit, half = unit >> 1;
-                bool up = below > half || (below == half && rest != 0);
-                if (!Within(up ? unit - below : below, rest, up, shift, halfUnit)) break;
-                if (below == half && rest == 0) return false; // a tie between two candidates: the runtime decides
-                best = (kept + (up ? 1UL : 0UL)) * unit;
-            }
-            digits = best;
-            scale = k;
-            return true;
-        }
-
-        /// <summary>Whether units × 2^shift ∓ rest (the candidate's distance from the value) is at most halfUnit.</summary>
-        private static bool Within(ulong units, ulong rest, bool up, int shift, ulong halfUnit)
-        {
-            ulong high = units >> (64 - shift), low = units << shift;
-            if (up)
-            {
-                if (low < rest) high--;
-                low -= rest;
-            }
-            else
-            {
-                low += rest;
-                if (low < rest) high++;
-            }
-            return high == 0 && low <= halfUnit;
-        }
-
-        /// <summary>The full 128-bit product of two 64-bit numbers.</summary>
-        private static void Multiply(ulong a, ulong b, out ulong high, out ulong low)
-        {
-            ulong aLow = (uint)a, aHigh = a >> 32, bLow = (uint)b, bHigh = b >> 32;
-            ulong lowLow = aLow * bLow, highLow = aHigh * bLow, lowHigh = aLow * bHigh, highHigh = aHigh * bHigh;
-            ulong middle = (lowLow >> 32) + (uint)highLow + (uint)lowHigh;
-            low = (middle << 32) | (uint)lowLow;
-            high = highHigh + (highLow >> 32) + (lowHigh >> 32) + (middle >> 32);
+            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
+            return p + n;
         }
 
         /// <summary>digits × 10^-scale in plain notation, without trailing zeros (scale may be negative).</summary>
@@ -205,28 +115,6 @@ namespace BoxFusion.Json
                 }
             }
             return last + 1;
-        }
-
-        /// <summary>
-        /// The way for other magnitudes and the uncertain cases: values with at most 6 decimals below 1e9 printed from
-        /// integers (as the writer always has), the runtime's round-trip formatting for the rest.
-        /// </summary>
-        private static int WriteOtherwise(byte[] b, int p, double value)
-        {
-            double magnitude = Math.Abs(value);
-            if (magnitude < 1e9)
-            {
-                for (int k = 0; k < SmallPowersOf10.Length; k++)
-                {
-                    double scaled = magnitude * SmallPowersOf10[k];
-                    double whole = Math.Round(scaled);
-                    if (whole != scaled || whole / SmallPowersOf10[k] != magnitude) continue;
-                    if (value < 0) b[p++] = (byte)'-';
-                    return WritePlain(b, p, (ulong)whole, k);
-                }
-            }
-            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
-            return p + n;
         }
     }
 }
