@@ -44,6 +44,9 @@ namespace BoxFusion.Benchmarks
 
         [Benchmark(Description = "write the WBF result (no disk)")]
         public long Write() => EngineStages.Write(fusedWbf, Stream.Null);
+
+        [Benchmark(Description = "write the WBF result with -Decimals 2 (no disk)")]
+        public long WriteDecimals2() => EngineStages.Write(fusedWbf, Stream.Null, 2);
     }
 
     /// <summary>The mask stages of Masks.ps1 on a 200-image, 3-model synthetic segm ensemble.</summary>

@@ -115,11 +115,14 @@ namespace BoxFusion.Benchmarks
         /// AtomicFile does; the fsync (disk, not engine) is timed apart, into <see cref="LastFsyncSeconds"/>, and done
         /// after <paramref name="clock"/> stops. Returns the records written.
         /// </summary>
-        public static long Write(Detection[][] fused, string path, Stopwatch clock)
+        public static long Write(Detection[][] fused, string path, Stopwatch clock) => Write(fused, path, clock, -1);
+
+        /// <summary>As <see cref="Write(Detection[][], string, Stopwatch)"/>, with Export-Submission -Decimals (negative: without).</summary>
+        public static long Write(Detection[][] fused, string path, Stopwatch clock, int decimals)
         {
             using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                long count = Write(fused, stream);
+                long count = Write(fused, stream, decimals);
                 clock?.Stop();
                 var fsync = Stopwatch.StartNew();
                 stream.Flush(true);
@@ -129,15 +132,18 @@ namespace BoxFusion.Benchmarks
         }
 
         /// <summary>The records of <see cref="Write(Detection[][], string, Stopwatch)"/>, to any stream.</summary>
-        public static long Write(Detection[][] fused, Stream stream)
+        public static long Write(Detection[][] fused, Stream stream) => Write(fused, stream, -1);
+
+        /// <summary>The same with -Decimals (negative: without); boxes that round to zero size are left out as the cmdlet does.</summary>
+        public static long Write(Detection[][] fused, Stream stream, int decimals)
         {
-            using (var writer = new CocoResultWriter(stream))
+            using (var writer = decimals < 0 ? new CocoResultWriter(stream) : new CocoResultWriter(stream, decimals))
             {
                 foreach (var image in fused)
                 {
                     foreach (var d in image)
                     {
-                        if (!(d.Width > 0 && d.Height > 0)) continue;
+                        if (!(CocoResultWriter.Round(d.Width, decimals) > 0 && CocoResultWriter.Round(d.Height, decimals) > 0)) continue;
                         writer.Write(d);
                     }
                 }

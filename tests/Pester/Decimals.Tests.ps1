@@ -38,8 +38,22 @@ Describe 'Export-Submission -Decimals' {
         "$warned" | Should -Match '1 detections with zero or negative width or height \(rounded to 2 decimals\) were not written'
     }
 
+    It 'rounds the exact binary value half away from zero, in plain short numbers, and leaves the default output as it was' {
+        $d = New-Detection -ImageId 3 -CategoryId 1 -Score 0.125 -X 2.675 -Y 1e-7 -Width 12.5 -Height 99.995
+        $rounded = Join-Path $folder 'exact.json'
+        $full = Join-Path $folder 'exact-full.json'
+        $d | Export-Submission $rounded -Decimals 2
+        $d | Export-Submission $full
+        # 2.675 is held as 2.67499999999999982..., so 2.67 (Math.Round's scaled product gave 2.68); 0.125 is a true half.
+        Get-Content $rounded -Raw | Should -BeExactly "[`n{`"image_id`":3,`"category_id`":1,`"bbox`":[2.67,0,12.5,100],`"score`":0.13}`n]`n"
+        Get-Content $full -Raw | Should -BeExactly "[`n{`"image_id`":3,`"category_id`":1,`"bbox`":[2.675,1E-07,12.5,99.995],`"score`":0.125}`n]`n"
+        $d | Export-Submission $rounded -Decimals 8 -Force
+        Get-Content $rounded -Raw | Should -Match '"bbox":\[2\.675,0\.0000001,12\.5,99\.995\]'
+    }
+
     It 'accepts 0 to 15 decimals' {
         { $fused[0] | Export-Submission (Join-Path $folder 'x.json') -Decimals 16 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportSubmissionCommand'
+        { $fused[0] | Export-Submission (Join-Path $folder 'x.json') -Decimals -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BoxFusion.Commands.ExportSubmissionCommand'
         $fused[0] | Export-Submission (Join-Path $folder 'zero.json') -Decimals 0
         Get-Content (Join-Path $folder 'zero.json') -Raw | Should -Match '"bbox":\[\d+,\d+,\d+,\d+\],"score":[01]\}'
     }

@@ -15,7 +15,7 @@ namespace BoxFusion.Json
             var counts = mask.Counts;
             // Up to 7 characters per run, each at most 2 bytes once escaped, plus the fixed text.
             long need = 14L * counts.Length + 128;
-            if (b.Length - p < need) Array.Resize(ref b, (int)Math.Max(b.Length * 2L, p + need + 512));
+            if (b.Length - p < need) Grow(ref b, p, Math.Max(b.Length * 2L, p + need + 512));
             p = Ascii(b, p, ",\"segmentation\":{\"size\":[");
             p = Number(b, p, (long)mask.Height);
             b[p++] = (byte)',';
@@ -30,7 +30,7 @@ namespace BoxFusion.Json
             long points = 0;
             foreach (var poly in polygons) points += poly.Length;
             long need = 34L * points + 8L * polygons.Length + 64;
-            if (b.Length - p < need) Array.Resize(ref b, (int)Math.Max(b.Length * 2L, p + need + 512));
+            if (b.Length - p < need) Grow(ref b, p, Math.Max(b.Length * 2L, p + need + 512));
             p = Ascii(b, p, ",\"segmentation\":[");
             for (int i = 0; i < polygons.Length; i++)
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Generic;
 using System.IO;
@@ -39,11 +40,10 @@ namespace BoxFusion.Json
         }
 
         /// <summary>
-        /// A value as the writer writes it with <paramref name="decimals"/> decimals (negative: unchanged): rounded half away
-        /// from zero, so 12.345 and 12.3449 both shrink to a few characters and read back as the rounded number.
+        /// The double a value reads back as once written with <paramref name="decimals"/> decimals (negative: unchanged):
+        /// its exact binary value rounded half away from zero (see <see cref="RoundedNumber"/>); never -0.
         /// </summary>
-        public static double Round(double value, int decimals) =>
-            decimals < 0 ? value : Math.Round(value, decimals, MidpointRounding.AwayFromZero) + 0.0; // + 0.0: no "-0"
+        public static double Round(double value, int decimals) => decimals < 0 ? value : RoundedNumber.Round(value, decimals);
 
         public long Count { get; private set; }
 
@@ -76,6 +76,7 @@ namespace BoxFusion.Json
         {
             var bytes = pending.Dequeue().GetAwaiter().GetResult();
             stream.Write(bytes.Array, bytes.Offset, bytes.Count);
+            ArrayPool<byte>.Shared.Return(bytes.Array);
         }
 
         /// <summary>Closes the list and flushes; call before the file is renamed into place.</summary>
@@ -97,11 +98,13 @@ namespace BoxFusion.Json
 
         private static ArraySegment<byte> Format(Detection[] records, int count, bool first, int decimals)
         {
-            var buffer = new byte[count * 128 + 64];
+            // Pooled: a new megabyte per batch would be a large-object allocation, and the collections it causes walk
+            // the whole heap (all the detections), which cost more than the formatting.
+            var buffer = ArrayPool<byte>.Shared.Rent(count * 160 + 1024);
             int p = 0;
             for (int i = 0; i < count; i++)
             {
-                if (buffer.Length - p < 512) Array.Resize(ref buffer, buffer.Length * 2);
+                if (buffer.Length - p < 512) Grow(ref buffer, p, buffer.Length * 2L);
                 if (i > 0 || !first) buffer[p++] = (byte)',';
                 buffer[p++] = (byte)'\n';
                 p = FormatRecord(records[i], ref buffer, p, decimals);
@@ -109,34 +112,54 @@ namespace BoxFusion.Json
             return new ArraySegment<byte>(buffer, 0, p);
         }
 
+        /// <summary>A larger pooled buffer holding the first <paramref name="used"/> bytes of b; b goes back to the pool.</summary>
+        private static void Grow(ref byte[] b, int used, long size)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, int.MaxValue - 64));
+            Buffer.BlockCopy(b, 0, larger, 0, used);
+            ArrayPool<byte>.Shared.Return(b);
+            b = larger;
+        }
+
         private static int FormatRecord(Detection d, ref byte[] b, int p, int decimals)
         {
-            p = Ascii(b, p, "{\"image_id\":");
+            p = Ascii(b, p, ImageIdKey);
             if (d.ImageId is string s)
             {
                 var encoded = JsonEncodedText.Encode(s).EncodedUtf8Bytes;
-                if (b.Length - p < encoded.Length + 400) Array.Resize(ref b, b.Length + encoded.Length + 4096);
+                if (b.Length - p < encoded.Length + 400) Grow(ref b, p, b.Length + encoded.Length + 4096L);
                 b[p++] = (byte)'"';
                 encoded.CopyTo(new Span<byte>(b, p, encoded.Length));
                 p += encoded.Length;
                 b[p++] = (byte)'"';
             }
             else p = Number(b, p, (long)d.ImageId);
-            p = Ascii(b, p, ",\"category_id\":");
+            p = Ascii(b, p, CategoryIdKey);
             p = Number(b, p, d.CategoryId);
-            p = Ascii(b, p, ",\"bbox\":[");
-            p = Number(b, p, Round(d.X, decimals));
+            p = Ascii(b, p, BoxKey);
+            p = Number(b, p, d.X, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Y, decimals));
+            p = Number(b, p, d.Y, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Width, decimals));
+            p = Number(b, p, d.Width, decimals);
             b[p++] = (byte)',';
-            p = Number(b, p, Round(d.Height, decimals));
-            p = Ascii(b, p, "],\"score\":");
-            p = Number(b, p, Round(d.Score, decimals));
+            p = Number(b, p, d.Height, decimals);
+            p = Ascii(b, p, ScoreKey);
+            p = Number(b, p, d.Score, decimals);
             if (d.Mask != null) p = FormatMask(d.Mask, ref b, p);
             b[p++] = (byte)'}';
             return p;
+        }
+
+        private static readonly byte[] ImageIdKey = Bytes("{\"image_id\":"), CategoryIdKey = Bytes(",\"category_id\":"),
+            BoxKey = Bytes(",\"bbox\":["), ScoreKey = Bytes("],\"score\":");
+
+        private static byte[] Bytes(string text) => System.Text.Encoding.ASCII.GetBytes(text);
+
+        private static int Ascii(byte[] b, int p, byte[] text)
+        {
+            for (int i = 0; i < text.Length; i++) b[p + i] = text[i];
+            return p + text.Length;
         }
 
         private static int Ascii(byte[] b, int p, string text)
@@ -147,43 +170,16 @@ namespace BoxFusion.Json
 
         private static int Number(byte[] b, int p, long value)
         {
+            if (value >= 0) return ShortestNumber.WritePlain(b, p, (ulong)value, 0);
             Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 24), out int n);
             return p + n;
         }
 
-        private static readonly double[] Pow10 = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+        /// <summary>Text that reads back as exactly the same double (<see cref="ShortestNumber"/>).</summary>
+        internal static int Number(byte[] b, int p, double value) => ShortestNumber.Write(b, p, value);
 
-        /// <summary>
-        /// Text that reads back as exactly the same double. Values with at most 6 decimals (as detectors and this
-        /// writer's own input usually have) are printed from integers, which is fast; others take the runtime's
-        /// shortest round-trip formatting (on .NET Framework: 15 significant digits).
-        /// </summary>
-        internal static int Number(byte[] b, int p, double value)
-        {
-            double magnitude = Math.Abs(value);
-            if (magnitude < 1e9)
-            {
-                for (int k = 0; k < Pow10.Length; k++)
-                {
-                    double scaled = magnitude * Pow10[k];
-                    double whole = Math.Round(scaled);
-                    if (whole != scaled || whole / Pow10[k] != magnitude) continue;
-                    if (value < 0) b[p++] = (byte)'-';
-                    long digits = (long)whole;
-                    if (k == 0) return Number(b, p, digits);
-                    long intPart = digits / (long)Pow10[k], frac = digits % (long)Pow10[k];
-                    p = Number(b, p, intPart);
-                    b[p++] = (byte)'.';
-                    int start = p;
-                    for (int i = k - 1; i >= 0; i--) { b[start + i] = (byte)('0' + frac % 10); frac /= 10; }
-                    p += k;
-                    while (b[p - 1] == (byte)'0') p--; // k is minimal, so at least one nonzero digit stays
-                    return p;
-                }
-            }
-            Utf8Formatter.TryFormat(value, new Span<byte>(b, p, 32), out int n);
-            return p + n;
-        }
+        private static int Number(byte[] b, int p, double value, int decimals) =>
+            decimals < 0 ? ShortestNumber.Write(b, p, value) : RoundedNumber.Write(b, p, value, decimals);
 
         public void Dispose()
         {

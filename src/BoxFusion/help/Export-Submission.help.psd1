@@ -49,7 +49,9 @@ Detections that would make an invalid submission are not written: those without 
         }
         Decimals    = @{
             Description = @'
-Round the box coordinates (x, y, width, height) and the score of every record to this many decimals (0 to 15; half away from zero) as they are written. The file shrinks (with -Decimals 2, a fused WBF result takes about a quarter less space) and is written faster; the detections in the pipeline are not changed. A box whose width or height rounds to 0 is left out like any box of zero size.
+Round the box coordinates (x, y, width, height) and the score of every record to this many decimals (0 to 15) as they are written. The file shrinks (with -Decimals 2, a fused WBF result takes about a quarter less space) and is written faster; the detections in the pipeline are not changed. A box whose width or height rounds to 0 is left out like any box of zero size.
+
+The rounding is exact: it takes the number's exact binary value and rounds halves away from zero. With 2 decimals 0.125 becomes 0.13 and -0.125 becomes -0.13, but 2.675, which a double holds as 2.67499999999999982..., becomes 2.67. The number is written as the shortest text that reads back as the rounded value: plain notation without trailing zeros (12.50 is written 12.5, 3.00 is written 3, 0.0000001 stays in plain notation), and a value that rounds to zero, negative or not, is written 0. A rounded value with more than 15 digits in all (1234567.123456789 with 9 decimals) is written as the shortest text that reads back as the double nearest it, which may drop its last digit: a double holds no more.
 
 Scores are rounded too: with few decimals, scores that differ only beyond them become equal, which can change the ranking and so the AP a little. Two decimals are plenty for pixel coordinates; keep 3 or more when scores matter.
 '@
