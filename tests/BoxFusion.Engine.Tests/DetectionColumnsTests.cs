@@ -74,6 +74,42 @@ namespace BoxFusion.Tests
         }
 
         [Fact]
+        public void RoomReservedPerFileKeepsWhatIsHeldAndHoldsTheFile()
+        {
+            // As Measure-Detection reads: room for each file made at its first block, after records of earlier files.
+            var paths = new[] { "yolox.json", "cascade.json", "detr.json" }.Select(f => FixtureRuns.DataPath("sample", f)).ToArray();
+            var objects = paths.SelectMany(Objects).ToList();
+            var columns = new DetectionColumns();
+            using (var reading = new ParallelFileReading(paths, paths.Select(_ => "m").ToArray(), 0, detections: false))
+            {
+                for (int i = 0; i < paths.Length; i++)
+                {
+                    bool first = true;
+                    foreach (var block in reading.ReadFile(i))
+                    {
+                        if (first)
+                        {
+                            int held = columns.Count;
+                            columns.ReserveForFile(block.Length);
+                            Assert.Equal(held, columns.Count);
+                            Assert.True(columns.ImageIds.Length >= held + new FileInfo(paths[i]).Length / 85);
+                            first = false;
+                        }
+                        columns.Add(block, paths[i]);
+                    }
+                }
+            }
+            var gt = CocoGroundTruth.Load(FixtureRuns.DataPath("sample", "gt.json"));
+            var options = new EvaluationOptions { PerCategory = true, KeepPrecisionRecall = true };
+            AssertSame(CocoEvaluator.Evaluate(gt, objects, options), CocoEvaluator.Evaluate(gt, columns, options));
+            // A length unknown (-1) or empty reserves nothing.
+            int capacity = columns.ImageIds.Length;
+            columns.ReserveForFile(-1);
+            columns.ReserveForFile(0);
+            Assert.Equal(capacity, columns.ImageIds.Length);
+        }
+
+        [Fact]
         public void AnUnknownImageIsReportedAsWithObjects()
         {
             var gt = CocoGroundTruth.Load(FixtureRuns.DataPath("case-b", "gt.json"));

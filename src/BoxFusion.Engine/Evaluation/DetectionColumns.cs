@@ -12,6 +12,11 @@ namespace BoxFusion.Evaluation
     public sealed class DetectionColumns
     {
         private const int InitialCapacity = 1 << 12;
+        /// <summary>
+        /// Fewer bytes than a short record takes (<c>{"image_id":1,"category_id":1,"bbox":[1.5,2.5,3.5,4.5],"score":0.5}</c>
+        /// is 67; a fused full-precision one about 110): a file's length over this is room for all its records, bar odd files.
+        /// </summary>
+        private const int ShortRecordBytes = 85;
         private bool? areaFromMask;
 
         public DetectionColumns() => Allocate(InitialCapacity);
@@ -67,6 +72,17 @@ namespace BoxFusion.Evaluation
             Count += n;
         }
 
+        /// <summary>
+        /// Makes room at once for about the records a results file of <paramref name="fileLength"/> bytes holds, so that
+        /// columns of millions of records are not grown (and copied) a dozen times on the way.
+        /// </summary>
+        public void ReserveForFile(long fileLength)
+        {
+            if (fileLength <= 0) return;
+            long wanted = Math.Min(Count + fileLength / ShortRecordBytes, int.MaxValue / 8);
+            if (wanted > ImageIds.Length) Resize((int)wanted);
+        }
+
         /// <summary>Appends one detection (its image id must not be null).</summary>
         public void Add(Detection detection)
         {
@@ -98,6 +114,11 @@ namespace BoxFusion.Evaluation
             if (needed <= ImageIds.Length) return;
             int capacity = ImageIds.Length;
             while (capacity < needed) capacity = capacity > int.MaxValue / 8 ? needed : capacity * 2;
+            Resize(capacity);
+        }
+
+        private void Resize(int capacity)
+        {
             var ids = ImageIds;
             var categories = CategoryIds;
             var scores = Scores;

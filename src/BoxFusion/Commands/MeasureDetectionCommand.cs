@@ -74,7 +74,11 @@ namespace BoxFusion.Commands
                 string path = null, model = null;
                 valueImport.ReadValueBlocks(files, names, ReadThreads, block =>
                 {
-                    if (columns == null) columns = ColumnsFor(model);
+                    if (columns == null)
+                    {
+                        columns = ColumnsFor(model);
+                        columns.ReserveForFile(block.Length);
+                    }
                     columns.Add(block, path);
                 }, (file, name) =>
                 {
