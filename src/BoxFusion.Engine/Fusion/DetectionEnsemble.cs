@@ -54,9 +54,7 @@ namespace BoxFusion.Fusion
 
         public void Add(Detection detection)
         {
-            if (detection == null) throw new ArgumentNullException(nameof(detection));
-            if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
-            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);   // before its model is registered
+            CheckCanBeFused(detection);   // before its model is registered
             Add(detection.ImageId, detection.CategoryId, detection.Score, detection.X, detection.Y, detection.Width, detection.Height, ModelOf(detection.Model ?? string.Empty), detection.Mask);
         }
 
@@ -75,6 +73,14 @@ namespace BoxFusion.Fusion
             pending.Add(new EnsembleEntry(categoryId, score, x, y, width, height, model), mask);
             DetectionCount++;
             if (mask != null) MaskCount++;
+        }
+
+        /// <summary>What <see cref="Add(Detection)"/> refuses: no detection, no image id, a box or score that breaks <see cref="DetectionRules"/>.</summary>
+        internal static void CheckCanBeFused(Detection detection)
+        {
+            if (detection == null) throw new ArgumentNullException(nameof(detection));
+            if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
+            Check(detection.Score, detection.X, detection.Y, detection.Width, detection.Height);
         }
 
         private static void Check(double score, double x, double y, double width, double height)

@@ -36,17 +36,9 @@ namespace BoxFusion.Json
             var foreseen = ensemble.ForeseeModels(models);
             var files = new FileRead[paths.Count];
             for (int i = 0; i < files.Length; i++) files[i] = new FileRead(paths[i], models[i], foreseen[i]);
-            int next = -1;
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel))
             {
-                var workers = new Task[Math.Min(threads > 0 ? threads : Environment.ProcessorCount, files.Length)];
-                for (int w = 0; w < workers.Length; w++)
-                {
-                    workers[w] = Task.Factory.StartNew(() =>
-                    {
-                        for (int f; !stop.IsCancellationRequested && (f = Interlocked.Increment(ref next)) < files.Length;) files[f].Parse(stop.Token);
-                    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                }
+                var workers = FileWorkers.Start(files.Length, threads, f => files[f].Parse(stop.Token), stop.Token);
                 try
                 {
                     for (int i = 0; i < files.Length; i++)

@@ -33,7 +33,6 @@ namespace BoxFusion.Json
         private readonly CancellationTokenSource stop;
         private readonly CancellationToken cancel;
         private readonly object gate = new object();
-        private int nextFile = -1;
         private int current;   // the file the caller is on (or will be next)
         private long heldAhead; // records in blocks not yet handed to the caller, files after the caller's
         private readonly ConcurrentBag<RecordBlock> spare = new ConcurrentBag<RecordBlock>();
@@ -55,10 +54,7 @@ namespace BoxFusion.Json
             stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             slots = new FileSlot[paths.Count];
             for (int i = 0; i < slots.Length; i++) slots[i] = new FileSlot();
-            int count = Math.Min(threads > 0 ? threads : Environment.ProcessorCount, slots.Length);
-            workers = new Task[count];
-            for (int i = 0; i < count; i++)
-                workers[i] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            workers = FileWorkers.Start(slots.Length, threads, Read, stop.Token);
         }
 
         /// <summary>Files read at once.</summary>
@@ -96,16 +92,6 @@ namespace BoxFusion.Json
 
         /// <summary>File <paramref name="index"/>'s reader once <see cref="ReadFile"/> has ended or failed (skipped records, counts); null if the file could not be opened.</summary>
         public CocoResultReader Reader(int index) => slots[index].Reader;
-
-        private void Work()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                int file = Interlocked.Increment(ref nextFile);
-                if (file >= slots.Length) return;
-                Read(file);
-            }
-        }
 
         private void Read(int file)
         {

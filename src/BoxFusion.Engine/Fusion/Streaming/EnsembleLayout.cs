@@ -84,16 +84,10 @@ namespace BoxFusion.Fusion
         /// <summary>One good record of the current file, in file order.</summary>
         public void Add(Detection detection)
         {
-            if (detection == null) throw new ArgumentNullException(nameof(detection));
             if (current == null) throw new InvalidOperationException("BeginFile must come first.");
             if (State == LayoutState.MustReadAgain) throw new InvalidOperationException("ReadAgain must come first.");
             // What the ensemble would refuse, refused now, not when the held records are turned into one.
-            if (detection.ImageId == null) throw new ArgumentException("The detection has no image id.", nameof(detection));
-            if (!DetectionRules.IsValid(detection.Score, detection.X, detection.Y, detection.Width, detection.Height))
-            {
-                throw new ArgumentException("The detection cannot be fused: " +
-                    DetectionRules.Problem(detection.Score, detection.X, detection.Y, detection.Width, detection.Height, out _) + ".");
-            }
+            DetectionEnsemble.CheckCanBeFused(detection);
             if (State != LayoutState.InMemory) Place(detection.ImageId, detection.Mask != null);
             switch (State)
             {
