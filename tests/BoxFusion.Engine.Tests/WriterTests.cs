@@ -74,6 +74,16 @@ namespace BoxFusion.Tests
                 double s1 = Math.Round(random.NextDouble(), 3), s2 = Math.Round(random.NextDouble(), 3);
                 values.Add(i % 2 == 0 ? (s1 * x1 + s2 * x2) / (s1 + s2) : random.NextDouble() * Math.Pow(10, random.Next(-4, 9)));
             }
+            // Any bit pattern from 2^-12 to 2^32 (every exponent alike), and the neighbours of decimals with 15 to 17 digits.
+            for (int i = 0; i < 300000; i++)
+            {
+                long exponentBits = 1023L - 12 + random.Next(0, 45);
+                long fractionBits = ((long)random.Next() << 21 ^ random.Next()) & ((1L << 52) - 1);
+                values.Add(BitConverter.Int64BitsToDouble(exponentBits << 52 | fractionBits));
+                double decimal17 = double.Parse((random.NextDouble() * 1000).ToString("F" + random.Next(12, 15), System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+                long near = BitConverter.DoubleToInt64Bits(decimal17);
+                for (int d = -1; d <= 1; d++) values.Add(BitConverter.Int64BitsToDouble(near + d));
+            }
             var buffer = new byte[64];
             foreach (double v in values)
             {
@@ -85,6 +95,52 @@ namespace BoxFusion.Tests
                     Assert.Equal(expected, System.Text.Encoding.ASCII.GetString(buffer, 0, n));
                 }
             }
+        }
+
+        /// <summary>
+        /// Numbers with few decimals (and their neighbours one step away) are written as the plain search over 0 to 6
+        /// decimals writes them: the quick test in front of it, which sends full-precision values straight on, changes no text.
+        /// </summary>
+        [Fact]
+        public void FewDecimalNumbersAreWrittenAsTheDecimalSearchWritesThem()
+        {
+            var random = new Random(5);
+            var buffer = new byte[64];
+            var expected = new byte[64];
+            double[] scales = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+            for (int i = 0; i < 400000; i++)
+            {
+                int k = random.Next(0, 7);
+                long digits = (long)(random.NextDouble() * Math.Pow(10, random.Next(0, 16)));
+                double v = digits / scales[k];
+                if (!(v < 1e9)) continue;
+                long bits = BitConverter.DoubleToInt64Bits(v);
+                foreach (double near in new[] { v, BitConverter.Int64BitsToDouble(bits + 1), BitConverter.Int64BitsToDouble(Math.Max(0, bits - 1)) })
+                {
+                    foreach (double signed in new[] { near, -near })
+                    {
+                        int n = CocoResultWriter.Number(buffer, 0, signed);
+                        int m = DecimalSearch(expected, signed, scales);
+                        Assert.Equal(System.Text.Encoding.ASCII.GetString(expected, 0, m), System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+                    }
+                }
+            }
+        }
+
+        /// <summary>The writer's rule, tried decimal count by decimal count: the fewest decimals (up to 6) that read back as the value, else the runtime's text.</summary>
+        private static int DecimalSearch(byte[] b, double value, double[] scales)
+        {
+            double magnitude = Math.Abs(value);
+            for (int k = 0; k < scales.Length && magnitude < 1e9; k++)
+            {
+                double scaled = magnitude * scales[k];
+                if (Math.Round(scaled) != scaled || Math.Round(scaled) / scales[k] != magnitude) continue;
+                string text = ((value < 0 ? -1 : 1) * (decimal)Math.Round(scaled) / (decimal)scales[k]).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (text.Contains('.')) text = text.TrimEnd('0').TrimEnd('.');
+                return System.Text.Encoding.ASCII.GetBytes(text, 0, text.Length, b, 0);
+            }
+            string r = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            return System.Text.Encoding.ASCII.GetBytes(r, 0, r.Length, b, 0);
         }
 
         [Fact]
