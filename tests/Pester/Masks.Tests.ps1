@@ -191,6 +191,17 @@ Describe 'Export-Submission writes masks' {
         $record.segmentation.size | Should -Be 375, 500
         (Measure-Detection -Path $out -GroundTruth $gt -IouType Segm).Stats | Should -Be ($fused | Measure-Detection -GroundTruth $gt -IouType Segm).Stats
     }
+
+    It 'keeps the masks when -ImageInfo turns file names into image ids' {
+        $source = Join-Path $caseM 'model1.json'
+        $first = @(Import-Detection -LiteralPath $source -WarningAction SilentlyContinue | Select-Object -First 5)
+        $named = foreach ($d in $first) { $c = $d.Clone(); $c.ImageId = '{0:000000}.jpg' -f $d.ImageId; $c }
+        $out = Join-Path $folder 'named.json'
+        $named | Export-Submission -LiteralPath $out -ImageInfo $gt
+        $records = Get-Content -LiteralPath $out -Raw | ConvertFrom-Json
+        $records.image_id | Should -Be $first.ImageId
+        $records.segmentation.counts | Should -Be ($first | ForEach-Object { $_.Mask.ToCompressedString() })
+    }
 }
 
 Describe 'Reading masks' {

@@ -10,9 +10,9 @@ namespace BoxFusion.Fusion
     /// <summary>What every image of one fusion run shares: options, models and their weights.</summary>
     public sealed class FusionContext
     {
-        private readonly ConcurrentDictionary<ulong, ValueList<string>> modelSets = new ConcurrentDictionary<ulong, ValueList<string>>();
-        /// <summary>Model sets of up to 12 models, by bit mask, without locks.</summary>
-        private readonly ValueList<string>[] smallSets = new ValueList<string>[1 << 12];
+        private readonly ConcurrentDictionary<ulong, DetectionOrigin> origins = new ConcurrentDictionary<ulong, DetectionOrigin>();
+        /// <summary>Origins of sets of up to 12 models, by bit mask, without locks.</summary>
+        private readonly DetectionOrigin[] smallSetOrigins = new DetectionOrigin[1 << 12];
 
         /// <param name="weights">One weight per model, in model order; null means all 1.</param>
         public FusionContext(FusionOptions options, IReadOnlyList<string> models, double[] weights)
@@ -79,27 +79,33 @@ namespace BoxFusion.Fusion
         /// <summary>For tests: receives each fused detection with the input positions (in the image's entries) of its members.</summary>
         internal Action<Detection, int[]> MemberSink { get; set; }
 
-        /// <summary>One shared array per set of models, so fused detections don't each carry their own copy.</summary>
-        internal ValueList<string> ModelSet(ulong mask)
+        /// <summary>
+        /// One shared origin (this method, the set of models in the bit mask) per set of models, so fused detections
+        /// don't each carry their own copy of either.
+        /// </summary>
+        internal DetectionOrigin Origin(ulong mask)
         {
-            if (mask < (ulong)smallSets.Length)
+            if (mask < (ulong)smallSetOrigins.Length)
             {
-                var cached = Volatile.Read(ref smallSets[mask]);
+                var cached = Volatile.Read(ref smallSetOrigins[mask]);
                 if (cached != null) return cached;
-                var made = MakeSet(mask);
-                return Interlocked.CompareExchange(ref smallSets[mask], made, null) ?? made;
+                var made = MakeOrigin(mask);
+                return Interlocked.CompareExchange(ref smallSetOrigins[mask], made, null) ?? made;
             }
-            return modelSets.GetOrAdd(mask, MakeSet);
+            return origins.GetOrAdd(mask, MakeOrigin);
         }
 
-        private ValueList<string> MakeSet(ulong m)
+        /// <summary>The origin of a set of more than 64 models, which a bit mask cannot name: made for one detection.</summary>
+        internal DetectionOrigin Origin(List<string> names) => new DetectionOrigin(MethodName, new ValueList<string>(names));
+
+        private DetectionOrigin MakeOrigin(ulong m)
         {
             var names = new List<string>();
             for (int i = 0; i < Models.Length && i < 64; i++)
             {
                 if ((m & (1UL << i)) != 0) names.Add(Models[i]);
             }
-            return new ValueList<string>(names);
+            return Origin(names);
         }
     }
 }

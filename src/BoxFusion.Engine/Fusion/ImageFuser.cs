@@ -51,22 +51,10 @@ namespace BoxFusion.Fusion
             for (int r = 0; r < n && count < limit; r++)
             {
                 ref var f = ref s.Fused[order[r]];
-                ValueList<string> sources = SourceModels(s, ref f, context, out int votes);
+                DetectionOrigin origin = Origin(s, ref f, context, out int votes);
                 if (votes < o.MinVotes) continue;
                 int category = o.ClassAgnostic ? WinningCategory(s, ref f) : f.Category;
-                var detection = new Detection
-                {
-                    CategoryId = category,
-                    Score = f.Score,
-                    X = f.X1,
-                    Y = f.Y1,
-                    Width = f.X2 - f.X1,
-                    Height = f.Y2 - f.Y1,
-                    Model = context.MethodName,
-                    MergedCount = f.MemberCount,
-                    SourceModels = sources,
-                };
-                detection.SetImageIdUnchecked(imageId);
+                var detection = new Detection(origin, imageId, category, f.Score, f.X1, f.Y1, f.X2 - f.X1, f.Y2 - f.Y1) { MergedCount = f.MemberCount };
                 if (s.MaskedCount > 0) detection.Mask = MaskFusion.For(s, ref f, context);
                 result[count++] = detection;
                 if (context.MemberSink != null)
@@ -149,7 +137,8 @@ namespace BoxFusion.Fusion
             return index;
         }
 
-        private static ValueList<string> SourceModels(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
+        /// <summary>The fused box's origin: the method and the models of its members (shared per set of models).</summary>
+        private static DetectionOrigin Origin(FusionScratch s, ref FusedBox f, FusionContext context, out int votes)
         {
             int stamp = ++s.Stamp;
             ulong mask = 0;
@@ -162,13 +151,13 @@ namespace BoxFusion.Fusion
                 votes++;
                 if (model < 64) mask |= 1UL << model;
             }
-            if (context.ModelCount <= 64) return context.ModelSet(mask);
+            if (context.ModelCount <= 64) return context.Origin(mask);
             var names = new List<string>(votes);
             for (int m = 0; m < context.ModelCount; m++)
             {
                 if (s.ModelStamp[m] == stamp) names.Add(context.Models[m]);
             }
-            return new ValueList<string>(names);
+            return context.Origin(names);
         }
 
         /// <summary>Class-agnostic fusion: the category with the highest summed weighted score among the members.</summary>

@@ -15,7 +15,8 @@ namespace BoxFusion.Json
 
         private static readonly string[] FieldNames = { "image_id", "category_id", "bbox", "score", "segmentation" };
 
-        private readonly string model;
+        /// <summary>This reader's model, shared by all its detections.</summary>
+        private readonly DetectionOrigin origin;
         private readonly Dictionary<long, object> numericIds = new Dictionary<long, object>();
         private readonly Dictionary<string, string> stringIds = new Dictionary<string, string>(StringComparer.Ordinal);
         private long lastNumericId = long.MinValue;
@@ -23,7 +24,7 @@ namespace BoxFusion.Json
         private byte[] lastStringBytes; // the raw bytes of lastString when they were unescaped, else null
         private string lastString;
 
-        public RecordParser(string model) { this.model = model; }
+        public RecordParser(string model) { origin = new DetectionOrigin(model, ValueList<string>.Empty); }
 
         /// <summary>Reused for every record's segmentation (the fast path decodes with its scratch too).</summary>
         internal SegmentationBuilder Segmentation { get; } = new SegmentationBuilder();
@@ -257,13 +258,8 @@ namespace BoxFusion.Json
         /// <summary>The detection of a good record, with this reader's model name.</summary>
         internal Detection Create(in RecordValues record)
         {
-            var d = new Detection { CategoryId = record.CategoryId, Score = record.Score, X = record.X, Y = record.Y, Width = record.Width, Height = record.Height, Model = model };
-            d.SetImageIdUnchecked(record.ImageId);
-            if (record.Mask != null)
-            {
-                d.Mask = record.Mask;
-                if (record.BoxFromMask) d.BoxFromMask = true;
-            }
+            var d = new Detection(origin, record.ImageId, record.CategoryId, record.Score, record.X, record.Y, record.Width, record.Height);
+            if (record.Mask != null) d.SetMask(record.Mask, record.BoxFromMask);
             return d;
         }
     }

@@ -3,19 +3,18 @@ namespace BoxFusion
     // The instance-segmentation side of a detection.
     public sealed partial class Detection
     {
-        // A Mask, or (rarely: records without a bbox) a BoxFromMaskMark around it: one field for both keeps a
-        // box-only detection 8 bytes larger, not 16.
-        private object maskSlot;
+        // A masked detection's tail is a MaskedOrigin of its own (a BoxFromMaskOrigin for a record without a bbox):
+        // a box-only detection pays nothing for masks.
 
         /// <summary>The instance mask (run lengths, or polygons until an image size is known); null for a box-only detection.</summary>
         public Mask Mask
         {
-            get => maskSlot as Mask ?? (maskSlot as BoxFromMaskMark)?.Mask;
-            set => maskSlot = value;
+            get => (tail as MaskedOrigin)?.Mask;
+            set => tail = MaskedOrigin.Of(Origin, value, boxFromMask: false);
         }
 
         /// <summary>Whether the detection carries a mask.</summary>
-        public bool HasMask => maskSlot != null;
+        public bool HasMask => tail is MaskedOrigin;
 
         /// <summary>The mask's foreground pixels; null without a mask or for polygons not yet rasterised.</summary>
         public long? MaskArea
@@ -33,18 +32,14 @@ namespace BoxFusion
         /// </summary>
         internal bool BoxFromMask
         {
-            get => maskSlot is BoxFromMaskMark;
+            get => tail is BoxFromMaskOrigin;
             set
             {
-                var mask = Mask;
-                maskSlot = value && mask != null ? new BoxFromMaskMark(mask) : (object)mask;
+                if (value != BoxFromMask) SetMask(Mask, value);
             }
         }
 
-        private sealed class BoxFromMaskMark
-        {
-            public BoxFromMaskMark(Mask mask) { Mask = mask; }
-            public readonly Mask Mask;
-        }
+        /// <summary>The mask and whether the box came from it, in one step (readers).</summary>
+        internal void SetMask(Mask mask, bool boxFromMask) => tail = MaskedOrigin.Of(Origin, mask, boxFromMask);
     }
 }

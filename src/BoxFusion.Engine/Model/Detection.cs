@@ -11,8 +11,11 @@ namespace BoxFusion
     public sealed partial class Detection
     {
         private object imageId;
+        // The model and source models, shared with other detections: a DetectionOrigin, or a MaskedOrigin of this
+        // detection's own when it has a mask. Both are immutable, so a setter replaces the tail and never changes it.
+        private object tail;
 
-        public Detection() { }
+        public Detection() { tail = DetectionOrigin.None; }
 
         public Detection(object imageId, int categoryId, double score, double x, double y, double width, double height, string model)
         {
@@ -23,7 +26,20 @@ namespace BoxFusion
             Y = y;
             Width = width;
             Height = height;
-            Model = model;
+            tail = DetectionOrigin.For(model, ValueList<string>.Empty);
+        }
+
+        /// <summary>For readers and fusion: an id already normalised and shared, and an origin shared by many detections.</summary>
+        internal Detection(DetectionOrigin origin, object imageId, int categoryId, double score, double x, double y, double width, double height)
+        {
+            tail = origin;
+            this.imageId = imageId;
+            CategoryId = categoryId;
+            Score = score;
+            X = x;
+            Y = y;
+            Width = width;
+            Height = height;
         }
 
         /// <summary>The COCO image id: a number (held as <see cref="long"/>) or a string such as "7.jpg".</summary>
@@ -32,9 +48,6 @@ namespace BoxFusion
             get => imageId;
             set => imageId = ImageIds.Normalize(value);
         }
-
-        /// <summary>For readers that already hold a normalised, shared id object.</summary>
-        internal void SetImageIdUnchecked(object id) => imageId = id;
 
         public int CategoryId { get; set; }
         public double Score { get; set; }
@@ -46,12 +59,14 @@ namespace BoxFusion
         public double Bottom => Y + Height;
 
         /// <summary>The model (detector) this came from, or the fusion method for fused detections.</summary>
-        public string Model { get; set; }
+        public string Model
+        {
+            get => Origin.Model;
+            set => Origin = Origin.WithModel(value);
+        }
 
         /// <summary>How many input boxes were fused into this one; 0 for a detection that was not fused.</summary>
         public int MergedCount { get; set; }
-
-        private ValueList<string> sourceModels = ValueList<string>.Empty;
 
         /// <summary>
         /// The distinct models whose boxes were fused into this one, in model order; empty when not fused.
@@ -59,10 +74,22 @@ namespace BoxFusion
         /// </summary>
         public ValueList<string> SourceModels
         {
-            get => sourceModels;
-            set => sourceModels = value ?? ValueList<string>.Empty;
+            get => Origin.SourceModels;
+            set => Origin = Origin.WithSourceModels(value ?? ValueList<string>.Empty);
         }
 
+        /// <summary>The shared part of the tail; setting it keeps the mask.</summary>
+        internal DetectionOrigin Origin
+        {
+            get => tail as DetectionOrigin ?? ((MaskedOrigin)tail).Origin;
+            set
+            {
+                if (!(tail is MaskedOrigin masked)) tail = value;
+                else if (!ReferenceEquals(masked.Origin, value)) tail = MaskedOrigin.Of(value, masked.Mask, masked is BoxFromMaskOrigin);
+            }
+        }
+
+        /// <summary>An independent copy: the tail it shares is never changed, only replaced.</summary>
         public Detection Clone() => (Detection)MemberwiseClone();
 
         public override string ToString() => string.Format(

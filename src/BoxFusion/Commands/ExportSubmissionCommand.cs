@@ -184,7 +184,10 @@ namespace BoxFusion.Commands
                 }
                 mappedIds.Add(d.ImageId, id = image.Id);
             }
-            return id.Equals(d.ImageId) ? d : new Detection(id, d.CategoryId, d.Score, d.X, d.Y, d.Width, d.Height, d.Model);
+            if (id.Equals(d.ImageId)) return d;
+            var copy = d.Clone(); // all of it: the mask is written too
+            copy.ImageId = id;
+            return copy;
         }
 
         protected override void EndProcessing()
