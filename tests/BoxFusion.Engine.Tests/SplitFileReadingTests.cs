@@ -13,11 +13,7 @@ namespace BoxFusion.Tests
 
         public SplitFileReadingTests() => Directory.CreateDirectory(folder);
 
-        public void Dispose()
-        {
-            Directory.Delete(folder, recursive: true);
-            GC.SuppressFinalize(this);
-        }
+        public void Dispose() => Directory.Delete(folder, recursive: true);
 
         private sealed class Outcome
         {
@@ -105,7 +101,7 @@ namespace BoxFusion.Tests
             Assert.Equal(whole.Records, parts.Records);
         }
 
-        private static void Check(string path, int threads, int expectedParts = -1)
+        private void Check(string path, int threads, int expectedParts = -1)
         {
             foreach (bool objects in new[] { false, true })
             {
@@ -165,7 +161,7 @@ namespace BoxFusion.Tests
         {
             string text = "[\n" + string.Join(",\n", Enumerable.Range(0, 20000).Select(i => Record(i))) + "\n]\n";
             string truncated = Path.Combine(folder, "truncated.json");
-            System.IO.File.WriteAllText(truncated, text.AsSpan(0, text.Length - 40));
+            System.IO.File.WriteAllText(truncated, text.Substring(0, text.Length - 40));
             Check(truncated, 2);
             string trailing = Path.Combine(folder, "trailing.json");
             System.IO.File.WriteAllText(trailing, text + "{\"extra\": 1}");
