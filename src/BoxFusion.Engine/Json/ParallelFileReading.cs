@@ -25,8 +25,6 @@ namespace BoxFusion.Json
         public const long DefaultAheadDetections = 1L << 15, DefaultAheadValues = 1L << 18;
         /// <summary>A file is cut into parts only if each part has at least this many bytes (about 40,000 records).</summary>
         public const long DefaultMinPartBytes = 4L << 20;
-        /// <summary>Parts per thread a split file is cut into.</summary>
-        private const int PartsPerThread = 4;
         /// <summary>Blocks the caller's file may read ahead of the caller.</summary>
         private const int QueuedBlocksOfCurrent = 8;
 
@@ -68,10 +66,7 @@ namespace BoxFusion.Json
             this.cancel = cancel;
             stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             int threadCount = threads > 0 ? threads : Environment.ProcessorCount;
-            // Several parts per thread: a thread that ends its part takes the next, so the caller finds each part
-            // mostly read and the records held ahead of it stay about one part's worth.
-            int partsPerFile = splitLargeFiles && open == null && paths.Count > 0 && threadCount / paths.Count > 1
-                ? threadCount / paths.Count * PartsPerThread : 1;
+            int partsPerFile = splitLargeFiles && open == null && paths.Count > 0 ? threadCount / paths.Count : 1;
             var all = new List<Part>();
             firstPart = new int[paths.Count + 1];
             for (int f = 0; f < paths.Count; f++)
@@ -104,7 +99,7 @@ namespace BoxFusion.Json
                         if (count > 1) cuts = FileCuts.Find(stream, count);
                     }
                 }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is NotSupportedException)
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     // Read whole: the reader reports the problem as reading the file would.
                 }
