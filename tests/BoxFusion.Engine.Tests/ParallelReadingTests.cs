@@ -205,7 +205,7 @@ namespace BoxFusion.Tests
         {
             var files = Files(i => File(i, 50000), 4);
             using (var cancel = new CancellationTokenSource())
-            using (var reading = new ParallelFileReading(files.Keys.ToArray(), new[] { "a", "b", "c", "d" }, 2, detections: true, 1000, Opener(files), cancel: cancel.Token))
+            using (var reading = new ParallelFileReading(files.Keys.ToArray(), new[] { "a", "b", "c", "d" }, 2, detections: true, 1000, Opener(files), cancel.Token))
             {
                 long records = 0;
                 Assert.Throws<OperationCanceledException>(() =>

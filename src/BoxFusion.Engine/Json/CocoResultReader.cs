@@ -86,12 +86,7 @@ namespace BoxFusion.Json
             {
                 switch (Step(out values))
                 {
-                    case StepResult.Record:
-                        if (partEnds != null) CheckPartEnd();
-                        return true;
-                    case StepResult.Skipped:
-                        if (partEnds != null) CheckPartEnd();
-                        break;
+                    case StepResult.Record: return true;
                     case StepResult.NeedMore: Fill(); break;
                     case StepResult.EndOfList: finished = true; CheckNothingFollows(); break;
                 }

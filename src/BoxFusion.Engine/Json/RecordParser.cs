@@ -32,14 +32,6 @@ namespace BoxFusion.Json
         public long ScoresAboveOne { get; private set; }
         public long FirstScoreAboveOne { get; private set; } = -1;
 
-        /// <summary>Counts those of a later part of the same file, whose records come after <paramref name="recordsBefore"/> others.</summary>
-        internal void AppendScoresAboveOne(RecordParser later, long recordsBefore)
-        {
-            if (later.ScoresAboveOne == 0) return;
-            if (ScoresAboveOne == 0) FirstScoreAboveOne = later.FirstScoreAboveOne + recordsBefore;
-            ScoresAboveOne += later.ScoresAboveOne;
-        }
-
         /// <summary>Reader is on the record's StartObject; on Good or Skipped it ends on the EndObject.</summary>
         public Outcome Parse(ref Utf8JsonReader reader, long index, SkippedRecords skipped, out RecordValues record)
         {

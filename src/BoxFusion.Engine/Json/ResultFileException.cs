@@ -27,7 +27,6 @@ namespace BoxFusion.Json
             FilePath = path;
             BytePosition = bytePosition;
             RecordIndex = recordIndex;
-            Detail = detail;
         }
 
         public ResultFileProblem Problem { get; }
@@ -35,15 +34,6 @@ namespace BoxFusion.Json
         public long BytePosition { get; }
         /// <summary>Zero-based index of the record being read, or -1 when outside any record.</summary>
         public long RecordIndex { get; }
-        /// <summary>What went wrong, without the file and place.</summary>
-        public string Detail { get; }
-
-        /// <summary>
-        /// The same failure seen by a reader that started <paramref name="count"/> records later in the file (a part of a
-        /// split file): its record number counted from the file's start.
-        /// </summary>
-        internal ResultFileException AfterRecords(long count) => count == 0 || RecordIndex < 0 ? this
-            : new ResultFileException(Problem, FilePath, BytePosition, RecordIndex + count, Detail, InnerException);
 
         private static string Format(string path, long byteposition, long record, string detail)
         {

@@ -43,17 +43,6 @@ namespace BoxFusion.Json
             else tally[problem] = (1, record, detail);
         }
 
-        /// <summary>Adds what a reader of a later part of the same file skipped; its records come after <paramref name="recordsBefore"/> others.</summary>
-        internal void Append(SkippedRecords later, long recordsBefore)
-        {
-            foreach (var pair in later.tally)
-            {
-                Total += pair.Value.Count;
-                if (tally.TryGetValue(pair.Key, out var t)) tally[pair.Key] = (t.Count + pair.Value.Count, t.FirstRecord, t.FirstDetail);
-                else tally[pair.Key] = (pair.Value.Count, pair.Value.FirstRecord + recordsBefore, pair.Value.FirstDetail);
-            }
-        }
-
         public IEnumerable<(RecordProblem Problem, long Count, long FirstRecord, string FirstDetail)> Entries =>
             tally.OrderBy(p => p.Key).Select(p => (p.Key, p.Value.Count, p.Value.FirstRecord, p.Value.FirstDetail));
 

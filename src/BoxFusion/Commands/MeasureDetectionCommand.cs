@@ -85,7 +85,7 @@ namespace BoxFusion.Commands
                     path = file;
                     model = name ?? "";
                     columns = null;
-                }, keepsEveryRecord: true);
+                });
                 valueImport.Complete();
             }
             valueImport = null;

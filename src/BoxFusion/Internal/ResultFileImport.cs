@@ -58,24 +58,17 @@ namespace BoxFusion.Commands
         /// <summary>
         /// As <see cref="Read(IReadOnlyList{string}, IReadOnlyList{string}, int, Action{Detection}, Action{string, string})"/>,
         /// handing over blocks of values (no object per record) for a consumer in the engine to copy; a block's arrays serve
-        /// again once <paramref name="accept"/> returns. With <paramref name="keepsEveryRecord"/> (the consumer holds all it is
-        /// given, as Measure-Detection's columns do), a large file is parsed as parts at once when there are fewer files than threads.
+        /// again once <paramref name="accept"/> returns.
         /// </summary>
-        public void ReadValueBlocks(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<RecordBlock> accept,
-            Action<string, string> beginFile = null, bool keepsEveryRecord = false) =>
-            Read(paths, models, threads, false, accept, beginFile, keepsEveryRecord);
+        public void ReadValueBlocks(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, Action<RecordBlock> accept, Action<string, string> beginFile = null) =>
+            Read(paths, models, threads, false, accept, beginFile);
 
-        /// <summary>Records later parts of a split file may hold until the consumer comes to them: about 110 MB of values.</summary>
-        private const long AheadOfKeepingConsumer = 1L << 21;
-
-        private void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, bool detections, Action<RecordBlock> accept,
-            Action<string, string> beginFile, bool keepsEveryRecord = false)
+        private void Read(IReadOnlyList<string> paths, IReadOnlyList<string> models, int threads, bool detections, Action<RecordBlock> accept, Action<string, string> beginFile)
         {
             if (paths.Count == 0) return;
             try
             {
-                using (var reading = new ParallelFileReading(paths, models, threads, detections, keepsEveryRecord ? AheadOfKeepingConsumer : -1,
-                    splitLargeFiles: keepsEveryRecord, cancel: stop.Token))
+                using (var reading = new ParallelFileReading(paths, models, threads, detections, cancel: stop.Token))
                 {
                     for (int i = 0; i < paths.Count; i++)
                     {
@@ -109,10 +102,8 @@ namespace BoxFusion.Commands
                         "'{0}': {1} record{2} {3} a score above 1 (first: record {4}); they were kept. Fused WBF output with -ConfidenceType Avg and unequal weights, or -AllowOverflow, has such scores.",
                         path, reader.ScoresAboveOne, reader.ScoresAboveOne == 1 ? "" : "s", reader.ScoresAboveOne == 1 ? "has" : "have", reader.FirstScoreAboveOne));
                 }
-                int parts = reading.PartCount(index);
                 cmdlet.WriteVerbose(string.Format(CultureInfo.InvariantCulture,
-                    "Read {0} records from '{1}' as model '{2}' ({3} skipped{4}).", reader.RecordCount, path, model, reader.Skipped.Total,
-                    parts > 1 ? "; parsed as " + parts + " parts at once" : ""));
+                    "Read {0} records from '{1}' as model '{2}' ({3} skipped).", reader.RecordCount, path, model, reader.Skipped.Total));
             }
             catch (ResultFileException e)
             {
