@@ -18,15 +18,8 @@ namespace BoxFusion
         public Detection() { tail = DetectionOrigin.None; }
 
         public Detection(object imageId, int categoryId, double score, double x, double y, double width, double height, string model)
+            : this(DetectionOrigin.For(model, ValueList<string>.Empty), ImageIds.Normalize(imageId), categoryId, score, x, y, width, height)
         {
-            ImageId = imageId;
-            CategoryId = categoryId;
-            Score = score;
-            X = x;
-            Y = y;
-            Width = width;
-            Height = height;
-            tail = DetectionOrigin.For(model, ValueList<string>.Empty);
         }
 
         /// <summary>For readers and fusion: an id already normalised and shared, and an origin shared by many detections.</summary>
