@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using BoxFusion.Coco;
 using BoxFusion.Evaluation;
+using BoxFusion.Json;
 
 namespace BoxFusion.Commands
 {
@@ -20,7 +21,8 @@ namespace BoxFusion.Commands
         private readonly Dictionary<string, List<Detection>> groups = new Dictionary<string, List<Detection>>(ModelNames.Comparer);
         // -Path with boxes: each group's detections as columns of values, read from the files with no object per record.
         private readonly Dictionary<string, DetectionColumns> columnGroups = new Dictionary<string, DetectionColumns>(ModelNames.Comparer);
-        private ResultFileImport valueImport;
+        private DetectionColumns fileColumns;   // the current file's group, from its first block
+        private string filePath, fileModel;
         private readonly List<string> groupOrder = new List<string>();
         private readonly List<string> modelsSeen = new List<string>();
         private readonly HashSet<string> modelSet = new HashSet<string>(ModelNames.Comparer);
@@ -57,38 +59,24 @@ namespace BoxFusion.Commands
             base.BeginProcessing();
         }
 
-        protected override void ProcessRecord()
+        /// <summary>Segm needs each detection's mask as an object, so only boxes are read as values.</summary>
+        protected override Action<RecordBlock> BlockTaker => IouType == IouType.Segm ? null : (Action<RecordBlock>)TakeBlock;
+
+        protected override void BeginFile(string path, string model)
         {
-            // Segm needs each detection's mask as an object; piped input is objects already.
-            if (ParameterSetName == InputSet || IouType == IouType.Segm)
+            filePath = path;
+            fileModel = model ?? "";
+            fileColumns = null;
+        }
+
+        private void TakeBlock(RecordBlock block)
+        {
+            if (fileColumns == null)
             {
-                base.ProcessRecord();
-                return;
+                fileColumns = ColumnsFor(fileModel);
+                fileColumns.ReserveForFile(block.Length);
             }
-            bool literal = ParameterSetName == LiteralPathSet;
-            var files = PathResolver.ResolveExisting(this, literal ? LiteralPath : Path, literal);
-            var names = ModelNaming.NamesFor(this, files, Model);
-            using (valueImport = new ResultFileImport(this, 1))
-            {
-                DetectionColumns columns = null;
-                string path = null, model = null;
-                valueImport.ReadValueBlocks(files, names, ReadThreads, block =>
-                {
-                    if (columns == null)
-                    {
-                        columns = ColumnsFor(model);
-                        columns.ReserveForFile(block.Length);
-                    }
-                    columns.Add(block, path);
-                }, (file, name) =>
-                {
-                    path = file;
-                    model = name ?? "";
-                    columns = null;
-                });
-                valueImport.Complete();
-            }
-            valueImport = null;
+            fileColumns.Add(block, filePath);
         }
 
         /// <summary>The columns of a file's group, at the file's first block (so a file without records adds no group, as with objects).</summary>
@@ -102,12 +90,6 @@ namespace BoxFusion.Commands
                 groupOrder.Add(key);
             }
             return columns;
-        }
-
-        protected override void StopProcessing()
-        {
-            valueImport?.Stop();
-            base.StopProcessing();
         }
 
         protected override void Accept(Detection detection)
